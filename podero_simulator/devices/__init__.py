@@ -1,0 +1,1 @@
+"""Device models: the shared API block plus per-type physics and payloads."""
