@@ -1,0 +1,436 @@
+"""Config flow: environment and credentials, then the user whose devices to show.
+
+Steps: `user` (environment, custom URL, authentication method, organisation id) ->
+`api_token` or `client_credentials` -> `user_select` (a dropdown of the organisation's users,
+or a text field for the user id where listing users is not allowed). Reauth asks for new
+credentials of the same method; reconfigure changes environment, URL and credentials of the
+same account. Every entry is validated against the API before it is saved.
+"""
+
+from collections.abc import Mapping
+import logging
+from typing import Any, override
+
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import CONF_SCAN_INTERVAL
+from homeassistant.core import callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import probatio
+
+from .api import (
+    HeatPump,
+    OrganisationUser,
+    PoderoAuthenticationError,
+    PoderoClient,
+    PoderoConnectionError,
+    PoderoError,
+    PoderoForbiddenError,
+    PoderoInsecureUrlError,
+    PoderoInvalidIdError,
+    PoderoInvalidUrlError,
+    PoderoNotFoundError,
+    PoderoResponseError,
+    normalize_base_url,
+    validate_uuid,
+)
+from .connection import auth_from_data
+from .const import (
+    CONF_API_TOKEN,
+    CONF_AUTH_METHOD,
+    CONF_BASE_URL,
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
+    CONF_ENVIRONMENT,
+    CONF_ORG_ID,
+    CONF_USER_ID,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    ENVIRONMENT_URLS,
+    MAX_SCAN_INTERVAL,
+    MIN_SCAN_INTERVAL,
+    AuthMethod,
+    Environment,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+# Real tokens and secrets are far shorter; anything longer is a paste gone wrong.
+_MAX_SECRET_LENGTH = 2048
+
+_PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_TEXT = TextSelector()
+_URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+
+
+def _connection_schema(*, with_org_id: bool) -> probatio.Schema:
+    fields: dict[Any, Any] = {
+        probatio.Required(
+            CONF_ENVIRONMENT, default=Environment.PRODUCTION
+        ): SelectSelector(
+            SelectSelectorConfig(
+                options=[env.value for env in Environment],
+                translation_key=CONF_ENVIRONMENT,
+                mode=SelectSelectorMode.LIST,
+            )
+        ),
+        probatio.Optional(CONF_BASE_URL): _URL,
+        probatio.Required(
+            CONF_AUTH_METHOD, default=AuthMethod.API_TOKEN
+        ): SelectSelector(
+            SelectSelectorConfig(
+                options=[method.value for method in AuthMethod],
+                translation_key=CONF_AUTH_METHOD,
+                mode=SelectSelectorMode.LIST,
+            )
+        ),
+    }
+    if with_org_id:
+        fields[probatio.Required(CONF_ORG_ID)] = _TEXT
+    return probatio.Schema(fields)
+
+
+API_TOKEN_SCHEMA = probatio.Schema({probatio.Required(CONF_API_TOKEN): _PASSWORD})
+CLIENT_CREDENTIALS_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(CONF_CLIENT_ID): _TEXT,
+        probatio.Required(CONF_CLIENT_SECRET): _PASSWORD,
+    }
+)
+CREDENTIAL_SCHEMAS = {
+    AuthMethod.API_TOKEN: API_TOKEN_SCHEMA,
+    AuthMethod.CLIENT_CREDENTIALS: CLIENT_CREDENTIALS_SCHEMA,
+}
+OPTIONS_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(
+            CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL.total_seconds()
+        ): NumberSelector(
+            NumberSelectorConfig(
+                min=MIN_SCAN_INTERVAL.total_seconds(),
+                max=MAX_SCAN_INTERVAL.total_seconds(),
+                step=1,
+                unit_of_measurement="s",
+                mode=NumberSelectorMode.BOX,
+            )
+        )
+    }
+)
+
+
+def _base_url(user_input: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """Return (base URL, None) or (None, error key) for the chosen environment."""
+    environment = user_input[CONF_ENVIRONMENT]
+    if environment in ENVIRONMENT_URLS:
+        return ENVIRONMENT_URLS[Environment(environment)], None
+    try:
+        return normalize_base_url(str(user_input.get(CONF_BASE_URL) or "")), None
+    except PoderoInsecureUrlError:
+        return None, "insecure_url"
+    except PoderoInvalidUrlError:
+        return None, "invalid_url"
+
+
+def _clean_credentials(user_input: Mapping[str, Any]) -> dict[str, str] | None:
+    """Strip pasted credentials; None if any is empty, too long or contains whitespace."""
+    cleaned = {key: str(value).strip() for key, value in user_input.items()}
+    for value in cleaned.values():
+        if (
+            not value
+            or len(value) > _MAX_SECRET_LENGTH
+            or not value.isprintable()
+            or any(char.isspace() for char in value)
+        ):
+            return None
+    return cleaned
+
+
+def _error_key(err: PoderoError) -> str:
+    """Return the form error for a failed API check."""
+    if isinstance(err, PoderoAuthenticationError):
+        return "invalid_auth"
+    if isinstance(err, PoderoForbiddenError | PoderoNotFoundError):
+        return "forbidden"
+    if isinstance(err, PoderoConnectionError | PoderoResponseError):
+        return "cannot_connect"
+    _LOGGER.error("Unexpected answer from Podero while setting up: %s", err)
+    return "unknown"
+
+
+class PoderoConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up a Podero account."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing chosen."""
+        self._connection: dict[str, Any] = {}
+        self._users: list[OrganisationUser] | None = None
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: ConfigEntry) -> PoderoOptionsFlow:
+        return PoderoOptionsFlow()
+
+    # --- new entry ----------------------------------------------------------------------------
+
+    @override
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose environment, authentication method and organisation."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            base_url, url_error = _base_url(user_input)
+            if url_error:
+                errors[CONF_BASE_URL] = url_error
+            try:
+                org_id = validate_uuid(user_input[CONF_ORG_ID], "organisation id")
+            except PoderoInvalidIdError:
+                errors[CONF_ORG_ID] = "invalid_uuid"
+            if not errors:
+                self._connection = {
+                    CONF_ENVIRONMENT: user_input[CONF_ENVIRONMENT],
+                    CONF_BASE_URL: base_url,
+                    CONF_AUTH_METHOD: user_input[CONF_AUTH_METHOD],
+                    CONF_ORG_ID: org_id,
+                }
+                return await self._async_step_credentials()
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                _connection_schema(with_org_id=True), user_input or {}
+            ),
+            errors=errors,
+        )
+
+    async def async_step_api_token(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Enter an API token."""
+        return await self._async_credentials(AuthMethod.API_TOKEN, user_input)
+
+    async def async_step_client_credentials(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Enter OAuth client credentials."""
+        return await self._async_credentials(AuthMethod.CLIENT_CREDENTIALS, user_input)
+
+    async def _async_step_credentials(self) -> ConfigFlowResult:
+        if self._connection[CONF_AUTH_METHOD] == AuthMethod.CLIENT_CREDENTIALS:
+            return await self.async_step_client_credentials()
+        return await self.async_step_api_token()
+
+    async def _async_credentials(
+        self, method: AuthMethod, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            credentials = _clean_credentials(user_input)
+            if credentials is None:
+                errors["base"] = "invalid_credentials"
+            else:
+                self._connection.update(credentials)
+                if self.source == SOURCE_RECONFIGURE:
+                    return await self._async_finish_reconfigure(method, errors)
+                try:
+                    users = await self._client().list_users()
+                except PoderoForbiddenError:
+                    self._users = None
+                    return await self.async_step_user_select()
+                except PoderoError as err:
+                    errors["base"] = _error_key(err)
+                else:
+                    self._users = [user for user in users if user.deleted_at is None]
+                    return await self.async_step_user_select()
+        return self.async_show_form(
+            step_id=method.value, data_schema=CREDENTIAL_SCHEMAS[method], errors=errors
+        )
+
+    async def async_step_user_select(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the user whose devices to show (or type the id if listing is not allowed)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                user_id = validate_uuid(user_input[CONF_USER_ID], "user id")
+            except PoderoInvalidIdError:
+                errors[CONF_USER_ID] = "invalid_uuid"
+            else:
+                await self.async_set_unique_id(
+                    f"{self._connection[CONF_ORG_ID]}_{user_id}"
+                )
+                self._abort_if_unique_id_configured()
+                if error := await self._async_check_access(user_id):
+                    errors["base"] = error
+                else:
+                    data = {**self._connection, CONF_USER_ID: user_id}
+                    return self.async_create_entry(
+                        title=self._title(user_id), data=data
+                    )
+        if self._users:
+            options = [
+                SelectOptionDict(value=user.id, label=user.display_name)
+                for user in self._users
+            ]
+            selector: Any = SelectSelector(
+                SelectSelectorConfig(options=options, mode=SelectSelectorMode.DROPDOWN)
+            )
+        else:
+            selector = _TEXT
+        return self.async_show_form(
+            step_id="user_select",
+            data_schema=probatio.Schema({probatio.Required(CONF_USER_ID): selector}),
+            errors=errors,
+        )
+
+    def _title(self, user_id: str) -> str:
+        for user in self._users or ():
+            if user.id == user_id:
+                return user.display_name
+        return f"Podero {user_id[:8]}"
+
+    # --- reauthentication ---------------------------------------------------------------------
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Podero rejected the stored credentials."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Enter new credentials for the same account."""
+        entry = self._get_reauth_entry()
+        method = AuthMethod(entry.data[CONF_AUTH_METHOD])
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            credentials = _clean_credentials(user_input)
+            if credentials is None:
+                errors["base"] = "invalid_credentials"
+            else:
+                self._connection = {**entry.data, **credentials}
+                if error := await self._async_check_access(entry.data[CONF_USER_ID]):
+                    errors["base"] = error
+                else:
+                    return self.async_update_reload_and_abort(
+                        entry, data_updates=credentials
+                    )
+        schema = CREDENTIAL_SCHEMAS[method]
+        if method is AuthMethod.CLIENT_CREDENTIALS:
+            schema = self.add_suggested_values_to_schema(
+                schema, {CONF_CLIENT_ID: entry.data.get(CONF_CLIENT_ID)}
+            )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=schema,
+            errors=errors,
+        )
+
+    # --- reconfiguration ----------------------------------------------------------------------
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change environment, URL or credentials of this account."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            base_url, url_error = _base_url(user_input)
+            if url_error:
+                errors[CONF_BASE_URL] = url_error
+            else:
+                self._connection = {
+                    CONF_ENVIRONMENT: user_input[CONF_ENVIRONMENT],
+                    CONF_BASE_URL: base_url,
+                    CONF_AUTH_METHOD: user_input[CONF_AUTH_METHOD],
+                    CONF_ORG_ID: entry.data[CONF_ORG_ID],
+                }
+                return await self._async_step_credentials()
+        suggested = user_input or {
+            key: entry.data.get(key)
+            for key in (CONF_ENVIRONMENT, CONF_BASE_URL, CONF_AUTH_METHOD)
+        }
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                _connection_schema(with_org_id=False), suggested
+            ),
+            errors=errors,
+        )
+
+    async def _async_finish_reconfigure(
+        self, method: AuthMethod, errors: dict[str, str]
+    ) -> ConfigFlowResult:
+        entry = self._get_reconfigure_entry()
+        if error := await self._async_check_access(entry.data[CONF_USER_ID]):
+            errors["base"] = error
+            return self.async_show_form(
+                step_id=method.value,
+                data_schema=CREDENTIAL_SCHEMAS[method],
+                errors=errors,
+            )
+        # Credentials of the other method must not linger in the entry.
+        stale = {CONF_API_TOKEN, CONF_CLIENT_ID, CONF_CLIENT_SECRET}
+        data = {key: value for key, value in entry.data.items() if key not in stale}
+        return self.async_update_reload_and_abort(
+            entry, data={**data, **self._connection}
+        )
+
+    # --- shared -------------------------------------------------------------------------------
+
+    def _client(self, user_id: str | None = None) -> PoderoClient:
+        return PoderoClient(
+            async_get_clientsession(self.hass),
+            self._connection[CONF_BASE_URL],
+            auth_from_data(self._connection),
+            self._connection[CONF_ORG_ID],
+            user_id,
+        )
+
+    async def _async_check_access(self, user_id: str) -> str | None:
+        """Read the user's devices once; return the form error if that fails."""
+        try:
+            await self._client(user_id).list_devices(HeatPump)
+        except PoderoError as err:
+            return _error_key(err)
+        return None
+
+
+class PoderoOptionsFlow(OptionsFlowWithReload):
+    """Tune how often Podero is polled."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the polling interval."""
+        if user_input is not None:
+            return self.async_create_entry(
+                data={CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL])}
+            )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                OPTIONS_SCHEMA, self.config_entry.options
+            ),
+        )

@@ -1,0 +1,431 @@
+"""The coordinator: one per config entry, polling the device lists of one Podero user.
+
+A refresh asks each device list the account has once, concurrently; no device is read on its
+own, so the cost of a refresh does not grow with the number of devices. Device types the account
+does not have, and the owner-level charging configuration, are read on a slower cadence.
+
+Failures are isolated per device type: a type whose list fails goes unavailable while the others
+stay up. Only when every type the account has fails does the refresh as a whole fail (Home
+Assistant then logs it once). A 429 keeps the last data of that type and silences its endpoint
+until Retry-After has passed.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any, override
+
+from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    DEVICE_MODELS,
+    BoostState,
+    ChargingConfig,
+    Device,
+    DeviceKind,
+    ElectricVehicle,
+    PoderoAuthenticationError,
+    PoderoClient,
+    PoderoError,
+    PoderoForbiddenError,
+    PoderoRateLimitError,
+    Wallbox,
+)
+from .const import (
+    BOOST_POLL_INTERVAL,
+    BOOST_POLL_TIMEOUT,
+    DEFAULT_RETRY_AFTER,
+    DEFAULT_SCAN_INTERVAL,
+    DISCOVERY_INTERVAL,
+    DOMAIN,
+    LOGGER,
+)
+from .data import PoderoConfigEntry, PoderoData
+from .errors import translated_error
+
+CHARGING_CONFIG = "charging-config"
+
+type Endpoint = DeviceKind | str
+type Outcome = list[Device] | ChargingConfig | BaseException
+
+
+class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
+    """Keeps the devices and charging configuration of one Podero user."""
+
+    config_entry: PoderoConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        config_entry: PoderoConfigEntry,
+        client: PoderoClient,
+        update_interval: timedelta = DEFAULT_SCAN_INTERVAL,
+    ) -> None:
+        """Set up the coordinator; nothing is fetched until the first refresh."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=config_entry,
+            name=DOMAIN,
+            update_interval=update_interval,
+            always_update=False,
+        )
+        self.client = client
+        self._quiet_until: dict[Endpoint, datetime] = {}
+        self._next_discovery: datetime | None = None
+        self._charging_config_due = True
+        self._failing: set[Endpoint] = set()
+        self._whole_refresh_failing = False
+        self._boost_deadlines: dict[DeviceKind, datetime] = {}
+        self._boost_timers: dict[DeviceKind, CALLBACK_TYPE] = {}
+        self._registry_ids: frozenset[str] | None = None
+
+    @property
+    def account_id(self) -> str:
+        """Identifier of the service device that carries the owner-level settings."""
+        return f"{self.client.user_id}_account"
+
+    # --- refresh ----------------------------------------------------------------------------
+
+    @override
+    async def _async_update_data(self) -> PoderoData:
+        # Typed non-optional by HA, but None until the first refresh has succeeded.
+        previous: PoderoData | None = self.data
+        now = dt_util.utcnow()
+        discovery = self._next_discovery is None or now >= self._next_discovery
+        present = previous.kinds_present if previous else frozenset()
+        kinds = [
+            kind
+            for kind in DeviceKind
+            if (discovery or kind in present) and not self._is_quiet(kind, now)
+        ]
+        want_config = (
+            previous is not None
+            and previous.has_charging_devices
+            and (discovery or self._charging_config_due)
+            and not self._is_quiet(CHARGING_CONFIG, now)
+        )
+        outcomes: list[Outcome] = await asyncio.gather(  # type: ignore[assignment]
+            *(self.client.list_devices(DEVICE_MODELS[kind]) for kind in kinds),
+            *([self.client.get_charging_config()] if want_config else []),
+            return_exceptions=True,
+        )
+        by_kind = dict(zip(kinds, outcomes, strict=False))
+        _raise_unexpected(outcomes)
+        _raise_for_auth(outcomes)
+
+        # The refresh fails as a whole only when no type the account has could be read; an
+        # empty answer for a type the account never had proves nothing about the outage.
+        failures = {
+            kind: outcome
+            for kind, outcome in by_kind.items()
+            if isinstance(outcome, PoderoError)
+            and not isinstance(outcome, PoderoRateLimitError)
+        }
+        read_any = any(
+            isinstance(outcome, list)
+            and (previous is None or kind in present or outcome)
+            for kind, outcome in by_kind.items()
+        )
+        if by_kind and not read_any and (previous is None or failures):
+            for kind in failures:
+                self._failing.add(kind)
+            self._whole_refresh_failing = True
+            raise _update_failed(list(by_kind.values()))
+        was_whole = self._whole_refresh_failing
+        self._whole_refresh_failing = False
+
+        devices = dict(previous.devices) if previous else {}
+        unavailable = set(previous.unavailable) if previous else set()
+        for kind, outcome in by_kind.items():
+            if isinstance(outcome, list):
+                devices[kind] = _merge(devices.get(kind, {}), outcome)
+                unavailable.discard(kind)
+                self._recovered(kind, quiet=was_whole)
+            elif isinstance(outcome, PoderoRateLimitError):
+                self._quiet(kind, outcome, now)
+            elif isinstance(outcome, PoderoError):
+                if devices.get(kind):
+                    unavailable.add(kind)
+                    self._failed(kind, outcome)
+                else:
+                    LOGGER.debug("Could not look for %s yet: %s", kind.value, outcome)
+        if discovery:
+            self._next_discovery = now + DISCOVERY_INTERVAL
+
+        kept_config = previous.charging_config if previous else None
+        data = PoderoData(
+            devices=devices,
+            unavailable=frozenset(unavailable),
+            charging_config=self._take_charging_config(outcomes[-1], now, kept_config)
+            if want_config
+            else kept_config,
+        )
+        if previous is None and data.has_charging_devices:
+            data = replace(data, charging_config=await self._first_charging_config(now))
+        self._remove_stale_devices(data)
+        return data
+
+    def _take_charging_config(
+        self, outcome: Outcome, now: datetime, kept: ChargingConfig | None
+    ) -> ChargingConfig | None:
+        """Use a freshly read charging configuration, or decide what a failure leaves."""
+        if isinstance(outcome, ChargingConfig):
+            self._charging_config_due = False
+            self._recovered(CHARGING_CONFIG)
+            return outcome
+        self._charging_config_due = True
+        if isinstance(outcome, PoderoRateLimitError):
+            self._quiet(CHARGING_CONFIG, outcome, now)
+            return kept
+        if isinstance(outcome, PoderoError):
+            self._failed(CHARGING_CONFIG, outcome)
+        return None
+
+    async def _first_charging_config(self, now: datetime) -> ChargingConfig | None:
+        """Read the charging configuration right after the first device lists arrived."""
+        try:
+            config = await self.client.get_charging_config()
+        except PoderoAuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except PoderoError as err:
+            return self._take_charging_config(err, now, None)
+        return self._take_charging_config(config, now, None)
+
+    # --- per-endpoint bookkeeping ------------------------------------------------------------
+
+    def _is_quiet(self, endpoint: Endpoint, now: datetime) -> bool:
+        until = self._quiet_until.get(endpoint)
+        return until is not None and now < until
+
+    def _quiet(
+        self, endpoint: Endpoint, err: PoderoRateLimitError, now: datetime
+    ) -> None:
+        """Honour a 429: no request to this endpoint before Retry-After has passed."""
+        wait = (
+            timedelta(seconds=err.retry_after)
+            if err.retry_after is not None
+            else DEFAULT_RETRY_AFTER
+        )
+        self._quiet_until[endpoint] = now + wait
+        LOGGER.debug(
+            "Podero asked to wait %s before asking for %s again", wait, endpoint
+        )
+
+    def _failed(self, endpoint: Endpoint, err: PoderoError) -> None:
+        """Log a failing endpoint once, not on every refresh."""
+        if endpoint not in self._failing:
+            self._failing.add(endpoint)
+            LOGGER.warning("Fetching %s from Podero failed: %s", endpoint, err)
+
+    def _recovered(self, endpoint: Endpoint, *, quiet: bool = False) -> None:
+        """Log once that a failing endpoint answers again (unless HA logs the recovery)."""
+        if endpoint in self._failing:
+            self._failing.discard(endpoint)
+            if not quiet:
+                LOGGER.info("Fetching %s from Podero recovered", endpoint)
+
+    # --- device registry --------------------------------------------------------------------
+
+    @callback
+    def _remove_stale_devices(self, data: PoderoData) -> None:
+        """Remove devices Podero no longer lists, once every device type has been read."""
+        if data.unavailable or not set(DeviceKind) <= data.devices.keys():
+            return
+        expected = frozenset(
+            device_id for devices in data.devices.values() for device_id in devices
+        ) | ({self.account_id} if data.has_charging_devices else frozenset())
+        if expected == self._registry_ids:
+            return
+        self._registry_ids = expected
+        registry = dr.async_get(self.hass)
+        for entry in dr.async_entries_for_config_entry(
+            registry, self.config_entry.entry_id
+        ):
+            identifiers = {
+                value for domain, value in entry.identifiers if domain == DOMAIN
+            }
+            if identifiers.isdisjoint(expected):
+                LOGGER.debug(
+                    "Removing device %s: Podero no longer lists it", entry.name
+                )
+                registry.async_remove_device(entry.id)
+
+    # --- writes -----------------------------------------------------------------------------
+
+    async def async_call[R](self, request: Awaitable[R]) -> R:
+        """Await an API call made for the user; failures become translated errors.
+
+        A rejected credential also starts reauthentication, since no retry can fix it.
+        """
+        try:
+            return await request
+        except PoderoError as err:
+            if isinstance(err, PoderoAuthenticationError):
+                self.config_entry.async_start_reauth(self.hass)
+            raise translated_error(err) from err
+
+    async def async_update_device(
+        self, model: type[Device], device_id: str, changes: Mapping[str, Any]
+    ) -> None:
+        """Write device fields and show the device as the API returned it, without a poll."""
+        updated = await self.async_call(
+            self.client.update_device(model, device_id, changes)
+        )
+        await self._apply(lambda data: _with_device(data, updated))
+
+    async def async_update_charging_config(self, changes: Mapping[str, Any]) -> None:
+        """Write owner-level charging settings and show what the API returned."""
+        config = await self.async_call(self.client.update_charging_config(**changes))
+        await self._apply(lambda data: replace(data, charging_config=config))
+
+    async def async_start_boost(
+        self, model: type[ElectricVehicle | Wallbox], device_id: str
+    ) -> None:
+        """Ask Podero to charge now, then follow the boost until it has started."""
+        await self.async_call(self.client.start_boost(model, device_id))
+        self.async_watch_boost(model.kind)
+
+    async def async_cancel_boost(
+        self, model: type[ElectricVehicle | Wallbox], device_id: str
+    ) -> None:
+        """Cancel an armed (and, for wallboxes, a live) boost, then follow the device."""
+        await self.async_call(self.client.cancel_boost(model, device_id))
+        self.async_watch_boost(model.kind)
+
+    async def _apply(self, change: Callable[[PoderoData], PoderoData]) -> None:
+        """Put a write's result into the data and notify the entities at once."""
+        if self.last_update_success:
+            self.async_set_updated_data(change(self.data))
+            return
+        # The last refresh failed as a whole, so the rest of the data is stale: keep the
+        # change, but let a refresh (not the write) decide what is available again.
+        self.data = change(self.data)
+        await self.async_request_refresh()
+
+    # --- boost follow-up --------------------------------------------------------------------
+
+    @callback
+    def async_watch_boost(self, kind: DeviceKind) -> None:
+        """Poll one device type every few seconds while a boost is `requested` (max 60 s)."""
+        self._boost_deadlines[kind] = dt_util.utcnow() + BOOST_POLL_TIMEOUT
+        if kind not in self._boost_timers:
+            self._schedule_boost_poll(kind)
+
+    def _schedule_boost_poll(self, kind: DeviceKind) -> None:
+        self._boost_timers[kind] = async_call_later(
+            self.hass,
+            BOOST_POLL_INTERVAL,
+            HassJob(lambda _now: self._boost_poll_due(kind), cancel_on_shutdown=True),
+        )
+
+    @callback
+    def _boost_poll_due(self, kind: DeviceKind) -> None:
+        self._boost_timers.pop(kind, None)
+        self.config_entry.async_create_background_task(
+            self.hass,
+            self._async_boost_poll(kind),
+            f"{DOMAIN} boost follow-up {kind.value}",
+        )
+
+    async def _async_boost_poll(self, kind: DeviceKind) -> None:
+        try:
+            devices: list[Device] | None = await self.client.list_devices(
+                DEVICE_MODELS[kind]
+            )
+        except PoderoError as err:
+            LOGGER.debug("Boost follow-up of %s failed: %s", kind.value, err)
+            devices = None
+        if devices is not None:
+            self.data = replace(
+                self.data,
+                devices={
+                    **self.data.devices,
+                    kind: _merge(self.data.devices.get(kind, {}), devices),
+                },
+                unavailable=self.data.unavailable - {kind},
+            )
+            self.async_update_listeners()
+        pending = devices is None or any(
+            getattr(device, "boost_state", None) is BoostState.REQUESTED
+            for device in devices
+        )
+        deadline = self._boost_deadlines.get(kind)
+        if (
+            pending
+            and deadline is not None
+            and dt_util.utcnow() + BOOST_POLL_INTERVAL <= deadline
+            and kind not in self._boost_timers
+        ):
+            self._schedule_boost_poll(kind)
+        elif not pending:
+            self._boost_deadlines.pop(kind, None)
+
+    @override
+    async def async_shutdown(self) -> None:
+        """Stop boost follow-ups along with the regular polling."""
+        for unsub in self._boost_timers.values():
+            unsub()
+        self._boost_timers.clear()
+        await super().async_shutdown()
+
+
+def _merge(old: Mapping[str, Device], fresh: Iterable[Device]) -> dict[str, Device]:
+    """Index a fresh list, reusing unchanged objects so entities can skip identical writes."""
+    return {
+        device.id: kept if (kept := old.get(device.id)) == device else device
+        for device in fresh
+    }
+
+
+def _with_device(data: PoderoData, device: Device) -> PoderoData:
+    kind_devices = {**data.devices.get(device.kind, {}), device.id: device}
+    return replace(data, devices={**data.devices, device.kind: kind_devices})
+
+
+def _raise_unexpected(outcomes: list[Outcome]) -> None:
+    """Let programming errors surface instead of passing them off as API failures."""
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException) and not isinstance(outcome, PoderoError):
+            raise outcome
+
+
+def _raise_for_auth(outcomes: list[Outcome]) -> None:
+    """Start reauth when credentials are rejected (after the client's own renewal)."""
+    errors = [outcome for outcome in outcomes if isinstance(outcome, PoderoError)]
+    rejected = any(isinstance(err, PoderoAuthenticationError) for err in errors) or (
+        bool(errors)
+        and len(errors) == len(outcomes)
+        and all(isinstance(err, PoderoForbiddenError) for err in errors)
+    )
+    if rejected:
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="auth_failed"
+        ) from errors[0]
+
+
+def _update_failed(outcomes: list[Outcome]) -> UpdateFailed:
+    """Build the error of a refresh in which no device list could be read."""
+    errors = [outcome for outcome in outcomes if isinstance(outcome, PoderoError)]
+    waits = [
+        err.retry_after
+        for err in errors
+        if isinstance(err, PoderoRateLimitError) and err.retry_after is not None
+    ]
+    translated = translated_error(errors[0])
+    failed = UpdateFailed(
+        translation_domain=DOMAIN,
+        translation_key=translated.translation_key,
+        translation_placeholders=translated.translation_placeholders,
+        retry_after=max(waits) if waits and len(waits) == len(errors) else None,
+    )
+    failed.__cause__ = errors[0]
+    return failed

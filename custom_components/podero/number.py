@@ -1,0 +1,191 @@
+"""Numbers: EV minimum charge, home battery limits and the owner's solar-charging thresholds."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, override
+
+from homeassistant.components.number import (
+    NumberDeviceClass,
+    NumberEntity,
+    NumberEntityDescription,
+    NumberMode,
+)
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import ChargingConfig, DeviceKind, ElectricVehicle, SolarInverter
+from .const import DOMAIN
+from .data import PoderoConfigEntry
+from .entity import (
+    ACCOUNT,
+    PoderoEntity,
+    PoderoEntityDescription,
+    TargetKind,
+    async_setup_platform_entities,
+)
+
+PARALLEL_UPDATES = 1
+
+# Podero's documented range for the HEMS thresholds.
+HEMS_THRESHOLD_MAX_W = 50000
+
+
+@dataclass(frozen=True, kw_only=True)
+class PoderoNumberDescription[T](PoderoEntityDescription[T], NumberEntityDescription):
+    """A number mirroring one numeric field of its target."""
+
+    value_fn: Callable[[T], float | None]
+    changes_fn: Callable[[int], Mapping[str, Any]]
+    # Checks a new value against the rest of the target before anything is sent.
+    validate_fn: Callable[[T, int], None] = lambda _subject, _value: None
+
+
+def _invalid(key: str, **placeholders: Any) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={
+            name: str(value) for name, value in placeholders.items()
+        },
+    )
+
+
+def _check_min_battery(inverter: SolarInverter, value: int) -> None:
+    if inverter.max_battery_charge is not None and value > inverter.max_battery_charge:
+        raise _invalid(
+            "battery_min_above_max", value=value, max=f"{inverter.max_battery_charge:g}"
+        )
+
+
+def _check_max_battery(inverter: SolarInverter, value: int) -> None:
+    if inverter.min_battery_charge is not None and value < inverter.min_battery_charge:
+        raise _invalid(
+            "battery_max_below_min", value=value, min=f"{inverter.min_battery_charge:g}"
+        )
+
+
+def _check_band(start: int | None, stop: int | None, band: int | None) -> None:
+    """Podero rejects thresholds closer together than the devices' hysteresis band."""
+    if (
+        start is not None
+        and stop is not None
+        and band is not None
+        and start + stop < band
+    ):
+        raise _invalid("hems_band_too_narrow", band=band, start=start, stop=stop)
+
+
+def _has_battery(inverter: SolarInverter) -> bool:
+    return inverter.is_battery_connected is not False
+
+
+MINIMUM_CHARGE_LIMIT = PoderoNumberDescription[ElectricVehicle](
+    key="minimum_charge_limit",
+    native_min_value=0,
+    native_max_value=100,
+    native_step=1,
+    native_unit_of_measurement=PERCENTAGE,
+    mode=NumberMode.SLIDER,
+    value_fn=lambda vehicle: vehicle.minimum_charge_limit,
+    changes_fn=lambda value: {"minimum_charge_limit": value},
+)
+
+MIN_BATTERY_CHARGE = PoderoNumberDescription[SolarInverter](
+    key="min_battery_charge",
+    device_class=NumberDeviceClass.BATTERY,
+    entity_category=EntityCategory.CONFIG,
+    native_min_value=0,
+    native_max_value=100,
+    native_step=1,
+    native_unit_of_measurement=PERCENTAGE,
+    mode=NumberMode.SLIDER,
+    exists_fn=_has_battery,
+    value_fn=lambda inverter: inverter.min_battery_charge,
+    changes_fn=lambda value: {"min_battery_charge": value},
+    validate_fn=_check_min_battery,
+)
+
+MAX_BATTERY_CHARGE = PoderoNumberDescription[SolarInverter](
+    key="max_battery_charge",
+    device_class=NumberDeviceClass.BATTERY,
+    entity_category=EntityCategory.CONFIG,
+    native_min_value=0,
+    native_max_value=100,
+    native_step=1,
+    native_unit_of_measurement=PERCENTAGE,
+    mode=NumberMode.SLIDER,
+    exists_fn=_has_battery,
+    value_fn=lambda inverter: inverter.max_battery_charge,
+    changes_fn=lambda value: {"max_battery_charge": value},
+    validate_fn=_check_max_battery,
+)
+
+HEMS_MIN_EXPORT = PoderoNumberDescription[ChargingConfig](
+    key="hems_min_export_to_start",
+    device_class=NumberDeviceClass.POWER,
+    entity_category=EntityCategory.CONFIG,
+    native_min_value=0,
+    native_max_value=HEMS_THRESHOLD_MAX_W,
+    native_step=10,
+    native_unit_of_measurement=UnitOfPower.WATT,
+    mode=NumberMode.BOX,
+    value_fn=lambda config: config.hems_min_export_to_start_w,
+    changes_fn=lambda value: {"hems_min_export_to_start_w": value},
+    validate_fn=lambda config, value: _check_band(
+        value, config.hems_max_import_before_stopping_w, config.min_band_w
+    ),
+)
+
+HEMS_MAX_IMPORT = PoderoNumberDescription[ChargingConfig](
+    key="hems_max_import_before_stopping",
+    device_class=NumberDeviceClass.POWER,
+    entity_category=EntityCategory.CONFIG,
+    native_min_value=0,
+    native_max_value=HEMS_THRESHOLD_MAX_W,
+    native_step=10,
+    native_unit_of_measurement=UnitOfPower.WATT,
+    mode=NumberMode.BOX,
+    value_fn=lambda config: config.hems_max_import_before_stopping_w,
+    changes_fn=lambda value: {"hems_max_import_before_stopping_w": value},
+    validate_fn=lambda config, value: _check_band(
+        config.hems_min_export_to_start_w, value, config.min_band_w
+    ),
+)
+
+NUMBERS: Mapping[TargetKind, tuple[PoderoNumberDescription[Any], ...]] = {
+    DeviceKind.ELECTRIC_VEHICLE: (MINIMUM_CHARGE_LIMIT,),
+    DeviceKind.SOLAR_INVERTER: (MIN_BATTERY_CHARGE, MAX_BATTERY_CHARGE),
+    ACCOUNT: (HEMS_MIN_EXPORT, HEMS_MAX_IMPORT),
+}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: PoderoConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the numbers, now and as devices appear."""
+    async_setup_platform_entities(entry, async_add_entities, NUMBERS, PoderoNumber)
+
+
+class PoderoNumber(PoderoEntity[Any], NumberEntity):
+    """A numeric Podero setting."""
+
+    entity_description: PoderoNumberDescription[Any]
+
+    @property
+    @override
+    def native_value(self) -> float | None:
+        subject = self.subject
+        return None if subject is None else self.entity_description.value_fn(subject)
+
+    @override
+    async def async_set_native_value(self, value: float) -> None:
+        # Every Podero number is whole (percent or watts); Home Assistant already checked
+        # the range against min/max before calling us.
+        whole = round(value)
+        if (subject := self.subject) is not None:
+            self.entity_description.validate_fn(subject, whole)
+        await self.async_write(self.entity_description.changes_fn(whole))

@@ -1,0 +1,106 @@
+"""Selects: a heat pump's optimisation level and the owner's smart-charging mode."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, override
+
+from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import (
+    ChargingConfig,
+    DeviceKind,
+    HeatPump,
+    OptimizationLevel,
+    SmartChargingMode,
+)
+from .data import PoderoConfigEntry
+from .entity import (
+    ACCOUNT,
+    PoderoEntity,
+    PoderoEntityDescription,
+    TargetKind,
+    async_setup_platform_entities,
+)
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class PoderoSelectDescription[T](PoderoEntityDescription[T], SelectEntityDescription):
+    """A select over one enum field of its target."""
+
+    options_fn: Callable[[T], list[str]]
+    # Shown while the target is unavailable, so the entity keeps a sensible option list.
+    fallback_options: tuple[str, ...]
+    value_fn: Callable[[T], str | None]
+    changes_fn: Callable[[str], Mapping[str, Any]]
+
+
+def _charging_modes(config: ChargingConfig) -> list[str]:
+    """Modes that can be chosen now, plus the current one so it can be shown."""
+    modes = [mode.value for mode in config.selectable_modes]
+    current = config.smart_charging_mode
+    if current is not None and current.value not in modes:
+        modes.append(current.value)
+    return modes
+
+
+OPTIMIZATION_LEVEL = PoderoSelectDescription[HeatPump](
+    key="optimization_level",
+    options_fn=lambda _: [level.value.lower() for level in OptimizationLevel],
+    fallback_options=tuple(level.value.lower() for level in OptimizationLevel),
+    value_fn=lambda pump: (
+        pump.optimization_level.value.lower() if pump.optimization_level else None
+    ),
+    changes_fn=lambda option: {"optimization_level": OptimizationLevel(option).value},
+)
+
+SMART_CHARGING_MODE = PoderoSelectDescription[ChargingConfig](
+    key="smart_charging_mode",
+    options_fn=_charging_modes,
+    fallback_options=tuple(mode.value for mode in SmartChargingMode),
+    value_fn=lambda config: (
+        config.smart_charging_mode.value if config.smart_charging_mode else None
+    ),
+    changes_fn=lambda option: {"smart_charging_mode": SmartChargingMode(option)},
+)
+
+SELECTS: Mapping[TargetKind, tuple[PoderoSelectDescription[Any], ...]] = {
+    DeviceKind.HEAT_PUMP: (OPTIMIZATION_LEVEL,),
+    ACCOUNT: (SMART_CHARGING_MODE,),
+}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: PoderoConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the selects, now and as devices appear."""
+    async_setup_platform_entities(entry, async_add_entities, SELECTS, PoderoSelect)
+
+
+class PoderoSelect(PoderoEntity[Any], SelectEntity):
+    """A Podero setting with a fixed set of choices."""
+
+    entity_description: PoderoSelectDescription[Any]
+
+    @property
+    @override
+    def options(self) -> list[str]:
+        subject = self.subject
+        if subject is None:
+            return list(self.entity_description.fallback_options)
+        return self.entity_description.options_fn(subject)
+
+    @property
+    @override
+    def current_option(self) -> str | None:
+        subject = self.subject
+        return None if subject is None else self.entity_description.value_fn(subject)
+
+    @override
+    async def async_select_option(self, option: str) -> None:
+        await self.async_write(self.entity_description.changes_fn(option))

@@ -1,0 +1,82 @@
+"""Switches: smart optimisation of every device, and an EV's charge policy."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, override
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.components.switch.const import SwitchDeviceClass
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import Device, DeviceKind, ElectricVehicle
+from .data import PoderoConfigEntry
+from .entity import (
+    PoderoEntity,
+    PoderoEntityDescription,
+    TargetKind,
+    async_setup_platform_entities,
+)
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class PoderoSwitchDescription[T](PoderoEntityDescription[T], SwitchEntityDescription):
+    """A switch mirroring one boolean field of its target."""
+
+    value_fn: Callable[[T], bool | None]
+    changes_fn: Callable[[bool], Mapping[str, Any]]
+
+
+SMART_OPTIMIZATION = PoderoSwitchDescription[Device](
+    key="smart_optimization",
+    device_class=SwitchDeviceClass.SWITCH,
+    value_fn=lambda device: device.is_smart_optimization_active,
+    changes_fn=lambda on: {"is_smart_optimization_active": on},
+)
+
+CHARGE_POLICY = PoderoSwitchDescription[ElectricVehicle](
+    key="charge_policy",
+    device_class=SwitchDeviceClass.SWITCH,
+    entity_category=EntityCategory.CONFIG,
+    value_fn=lambda vehicle: vehicle.is_charge_policy_enabled,
+    changes_fn=lambda on: {"is_charge_policy_enabled": on},
+)
+
+SWITCHES: Mapping[TargetKind, tuple[PoderoSwitchDescription[Any], ...]] = {
+    DeviceKind.HEAT_PUMP: (SMART_OPTIMIZATION,),
+    DeviceKind.ELECTRIC_VEHICLE: (SMART_OPTIMIZATION, CHARGE_POLICY),
+    DeviceKind.SOLAR_INVERTER: (SMART_OPTIMIZATION,),
+    DeviceKind.WALLBOX: (SMART_OPTIMIZATION,),
+}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: PoderoConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the switches of every device, now and as devices appear."""
+    async_setup_platform_entities(entry, async_add_entities, SWITCHES, PoderoSwitch)
+
+
+class PoderoSwitch(PoderoEntity[Any], SwitchEntity):
+    """A Podero setting that is on or off."""
+
+    entity_description: PoderoSwitchDescription[Any]
+
+    @property
+    @override
+    def is_on(self) -> bool | None:
+        subject = self.subject
+        return None if subject is None else self.entity_description.value_fn(subject)
+
+    @override
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        await self.async_write(self.entity_description.changes_fn(True))
+
+    @override
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        await self.async_write(self.entity_description.changes_fn(False))

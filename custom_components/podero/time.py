@@ -1,0 +1,65 @@
+"""Time entities: the daily time by which an EV must have reached its minimum charge."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import time
+from typing import Any, override
+
+from homeassistant.components.time import TimeEntity, TimeEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import DeviceKind, ElectricVehicle, format_time_of_day
+from .data import PoderoConfigEntry
+from .entity import (
+    PoderoEntity,
+    PoderoEntityDescription,
+    TargetKind,
+    async_setup_platform_entities,
+)
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class PoderoTimeDescription[T](PoderoEntityDescription[T], TimeEntityDescription):
+    """A time of day mirroring one field of its target."""
+
+    value_fn: Callable[[T], time | None]
+    changes_fn: Callable[[time], Mapping[str, Any]]
+
+
+CHARGE_DEADLINE = PoderoTimeDescription[ElectricVehicle](
+    key="charge_deadline",
+    value_fn=lambda vehicle: vehicle.charge_deadline_at,
+    changes_fn=lambda value: {"charge_deadline_at": format_time_of_day(value)},
+)
+
+TIMES: Mapping[TargetKind, tuple[PoderoTimeDescription[Any], ...]] = {
+    DeviceKind.ELECTRIC_VEHICLE: (CHARGE_DEADLINE,),
+}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: PoderoConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the time entities, now and as devices appear."""
+    async_setup_platform_entities(entry, async_add_entities, TIMES, PoderoTime)
+
+
+class PoderoTime(PoderoEntity[Any], TimeEntity):
+    """A Podero time-of-day setting (minutes resolution)."""
+
+    entity_description: PoderoTimeDescription[Any]
+
+    @property
+    @override
+    def native_value(self) -> time | None:
+        subject = self.subject
+        return None if subject is None else self.entity_description.value_fn(subject)
+
+    @override
+    async def async_set_value(self, value: time) -> None:
+        await self.async_write(self.entity_description.changes_fn(value))

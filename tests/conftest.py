@@ -1,0 +1,102 @@
+"""Shared fixtures: Home Assistant with our integration, and a Podero simulator on loopback."""
+
+from collections.abc import AsyncIterator, Generator
+from typing import Any
+from unittest.mock import PropertyMock, patch
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+# Imported before the `hass` fixture runs, so our package wins over phcc's testing_config.
+import custom_components.podero  # noqa: F401
+from custom_components.podero.const import (
+    CONF_API_TOKEN,
+    CONF_AUTH_METHOD,
+    CONF_BASE_URL,
+    CONF_ENVIRONMENT,
+    CONF_ORG_ID,
+    CONF_USER_ID,
+    DOMAIN,
+    AuthMethod,
+    Environment,
+)
+from homeassistant.core import HomeAssistant
+from podero_simulator import SIMULATOR, Simulator, create_app
+from podero_simulator.testing import serve
+
+from .helpers import SimulatedPodero
+
+# A fixed moment (a Thursday noon in Vienna, winter time) so that simulated readings, and
+# therefore snapshots, are the same on every run.
+FROZEN_NOW = "2026-01-15T11:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components.podero in every test."""
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots with Home Assistant's serializers for states and registry entries."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Generator[None]:
+    """Create entities that are disabled by default as enabled (for snapshots)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+@pytest.fixture
+def frozen_time(freezer: FrozenDateTimeFactory) -> FrozenDateTimeFactory:
+    """Freeze time at FROZEN_NOW (simulator physics included)."""
+    freezer.move_to(FROZEN_NOW)
+    return freezer
+
+
+@pytest.fixture
+def scenario() -> dict[str, Any]:
+    """Which simulated household to serve; override in a module to change it."""
+    return {"scenario": "demo"}
+
+
+@pytest.fixture
+async def podero(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    frozen_time: FrozenDateTimeFactory,
+    scenario: dict[str, Any],
+) -> AsyncIterator[SimulatedPodero]:
+    """A stateful Podero API simulator served over real HTTP on 127.0.0.1."""
+    app = create_app(**scenario)
+    simulator: Simulator = app[SIMULATOR]
+    async with serve(app, host="127.0.0.1", port=0) as base_url:
+        yield SimulatedPodero(simulator, base_url)
+
+
+@pytest.fixture
+def config_entry(podero: SimulatedPodero) -> MockConfigEntry:
+    """A config entry for the simulator's household, authenticated with the static token."""
+    sim = podero.simulator
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Peter Schmidt",
+        unique_id=f"{sim.org_id}_{sim.user_id}",
+        data={
+            CONF_ENVIRONMENT: Environment.CUSTOM,
+            CONF_BASE_URL: podero.base_url,
+            CONF_AUTH_METHOD: AuthMethod.API_TOKEN,
+            CONF_API_TOKEN: sim.static_token,
+            CONF_ORG_ID: sim.org_id,
+            CONF_USER_ID: sim.user_id,
+        },
+    )

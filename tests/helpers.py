@@ -1,0 +1,41 @@
+"""Helpers shared by the tests."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from podero_simulator import Simulator
+
+
+@dataclass(frozen=True)
+class SimulatedPodero:
+    """The simulator object and the URL it is served at."""
+
+    simulator: Simulator
+    base_url: str
+
+
+async def setup_integration(
+    hass: HomeAssistant, entry: MockConfigEntry, platforms: Iterable[Platform] | None = None
+) -> None:
+    """Add the entry and set it up, optionally with only some platforms."""
+    entry.add_to_hass(hass)
+    if platforms is None:
+        await hass.config_entries.async_setup(entry.entry_id)
+    else:
+        with patch("custom_components.podero.PLATFORMS", list(platforms)):
+            await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
+    """Move time forward and run whatever fell due (polls, timers)."""
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
