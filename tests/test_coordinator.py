@@ -1,0 +1,230 @@
+"""The coordinator: what a refresh costs, and how devices come and go."""
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.podero.const import (
+    DEFAULT_SCAN_INTERVAL,
+    DISCOVERY_INTERVAL,
+    DOMAIN,
+)
+from podero_simulator.scenarios import HEAT_PUMP_ID, WALLBOX_ID
+
+from .helpers import SimulatedPodero, advance, setup_integration
+
+LIST = "GET /api/partners/v2.0/org/{org_id}/users/{user_id}/"
+
+
+def list_requests(podero: SimulatedPodero) -> dict[str, int]:
+    """Requests per device list (and charging config) since the log was last cleared."""
+    return {
+        route.removeprefix(LIST): count
+        for route, count in podero.simulator.counters().items()
+        if route.startswith(LIST)
+    }
+
+
+async def test_setup_discovers_every_device_type_and_the_charging_config(
+    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
+) -> None:
+    """The first refresh asks all four lists once, then the charging configuration once."""
+    await setup_integration(hass, config_entry)
+
+    assert list_requests(podero) == {
+        "heat-pumps": 1,
+        "electric-vehicles": 1,
+        "inverters": 1,
+        "wallboxes": 1,
+        "charging-config": 1,
+    }
+
+
+async def test_refresh_costs_one_request_per_device_type_present(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An account with three device types costs exactly three list requests per refresh."""
+    podero.simulator.remove_device(WALLBOX_ID)
+    await setup_integration(hass, config_entry)
+    podero.simulator.log.clear()
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+
+    assert list_requests(podero) == {
+        "heat-pumps": 1,
+        "electric-vehicles": 1,
+        "inverters": 1,
+    }
+
+
+async def test_refresh_cost_does_not_grow_with_the_number_of_devices(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Fifty more heat pumps still cost one heat-pump request per refresh."""
+    for _ in range(50):
+        podero.simulator.add_device("heat-pumps")
+    await setup_integration(hass, config_entry)
+    podero.simulator.log.clear()
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+
+    assert list_requests(podero)["heat-pumps"] == 1
+    assert sum(list_requests(podero).values()) == 4
+
+
+async def test_absent_device_types_are_looked_for_on_the_slow_cadence(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A wallbox added later shows up at the next discovery, without a reload."""
+    podero.simulator.remove_device(WALLBOX_ID)
+    await setup_integration(hass, config_entry)
+    wallbox = podero.simulator.add_device("wallboxes")
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+    device_registry = dr.async_get(hass)
+    identifier = (DOMAIN, wallbox.id)
+    assert (
+        device_registry.async_get_device_by_identifier(
+            identifier, config_entry.entry_id
+        )
+        is None
+    )
+
+    await advance(hass, freezer, DISCOVERY_INTERVAL)
+    assert device_registry.async_get_device_by_identifier(
+        identifier, config_entry.entry_id
+    )
+    entity_id = er.async_get(hass).async_get_entity_id(
+        "switch", DOMAIN, f"{wallbox.id}_smart_optimization"
+    )
+    assert entity_id is not None
+    assert hass.states.get(entity_id).state == "on"
+
+
+async def test_new_device_of_a_present_type_appears_on_the_next_refresh(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """dynamic-devices: a second heat pump gets its device and entities without a reload."""
+    await setup_integration(hass, config_entry)
+    pump = podero.simulator.add_device("heat-pumps")
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+
+    entity_id = er.async_get(hass).async_get_entity_id(
+        "switch", DOMAIN, f"{pump.id}_smart_optimization"
+    )
+    assert entity_id is not None
+    assert hass.states.get(entity_id).state == "on"
+
+
+async def test_device_that_disappears_is_removed_and_comes_back_once(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """stale-devices: a vanished device leaves the registry; its return creates no duplicates."""
+    await setup_integration(hass, config_entry)
+    device_registry = dr.async_get(hass)
+    entity_registry = er.async_get(hass)
+    identifier = (DOMAIN, HEAT_PUMP_ID)
+    entities_before = len(
+        er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
+    )
+    world = podero.simulator.world
+    pump = podero.simulator.device(HEAT_PUMP_ID)
+    site = world.site_of(pump)
+
+    world.remove_device(pump)
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+    assert (
+        device_registry.async_get_device_by_identifier(
+            identifier, config_entry.entry_id
+        )
+        is None
+    )
+    assert hass.states.get("switch.nibe_heat_pump_smart_optimization") is None
+
+    # Its type now has no devices, so it is looked for again on the discovery cadence.
+    world.add_device(pump, site)
+    await advance(hass, freezer, DISCOVERY_INTERVAL)
+    assert device_registry.async_get_device_by_identifier(
+        identifier, config_entry.entry_id
+    )
+    assert hass.states.get("switch.nibe_heat_pump_smart_optimization").state == "on"
+    entries = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
+    assert len(entries) == entities_before
+    assert len({entry.unique_id for entry in entries}) == len(entries)
+
+
+async def test_unchanged_refresh_writes_no_state(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """When Podero reports the same values, no entity writes a new state."""
+    await setup_integration(hass, config_entry)
+    changes: list[str] = []
+    hass.bus.async_listen(
+        "state_changed", lambda event: changes.append(event.data["entity_id"])
+    )
+
+    # freezegun keeps simulated time still, so the second refresh sees identical devices.
+    coordinator = config_entry.runtime_data.coordinator
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+    assert changes == []
+
+
+async def test_failed_type_goes_unavailable_while_others_stay(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A failing heat-pump list makes only heat-pump entities unavailable."""
+    await setup_integration(hass, config_entry)
+    podero.simulator.faults.script("5xx", count=1, match=f"{LIST}heat-pumps")
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+
+    assert (
+        hass.states.get("switch.nibe_heat_pump_smart_optimization").state
+        == STATE_UNAVAILABLE
+    )
+    assert hass.states.get("switch.tesla_model_3_smart_optimization").state == "on"
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+    assert hass.states.get("switch.nibe_heat_pump_smart_optimization").state == "on"
+
+
+async def test_refreshing_never_adds_entities_twice(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Refreshing never adds entities twice."""
+    await setup_integration(hass, config_entry)
+    before = len(hass.states.async_all())
+    await advance(hass, freezer, timedelta(minutes=31))
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+    assert len(hass.states.async_all()) == before
