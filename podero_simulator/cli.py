@@ -90,6 +90,8 @@ async def serve_forever(args: argparse.Namespace) -> None:
         sys.stdout.flush()
         await stop.wait()
     finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
         await runner.cleanup()
 
 

@@ -216,9 +216,6 @@ def fleet_counts(total: int) -> dict[str, int]:
     while sum(counts.values()) < total:
         counts[order[index % len(order)]] += 1
         index += 1
-    while sum(counts.values()) > total:
-        largest = max(counts, key=lambda kind: counts[kind])
-        counts[largest] -= 1
     return counts
 
 

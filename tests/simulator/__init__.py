@@ -1,0 +1,1 @@
+"""Tests of the Podero Partner API simulator."""

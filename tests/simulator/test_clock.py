@@ -1,0 +1,71 @@
+"""Simulated time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from podero_simulator.clock import SimClock
+
+from .helpers import START, ManualClock
+
+
+def test_starts_at_the_base_clock() -> None:
+    """Simulated time begins at the base clock's reading."""
+    assert SimClock(ManualClock()).now() == START
+
+
+def test_speed_multiplies_elapsed_time() -> None:
+    """Elapsed base time × speed."""
+    base = ManualClock()
+    clock = SimClock(base, speed=10)
+    base.tick(30)
+    assert clock.now() == START + timedelta(minutes=5)
+
+
+def test_manual_advances_add_up() -> None:
+    """``advance`` jumps forward; negative values are refused."""
+    clock = SimClock(ManualClock())
+    clock.advance(60)
+    clock.advance(30)
+    assert clock.now() == START + timedelta(seconds=90)
+    with pytest.raises(ValueError, match="backwards"):
+        clock.advance(-1)
+
+
+def test_changing_speed_keeps_time_continuous() -> None:
+    """``set_speed`` does not jump."""
+    base = ManualClock()
+    clock = SimClock(base, speed=2)
+    base.tick(10)
+    clock.advance(5)
+    before = clock.now()
+    clock.set_speed(100)
+    assert clock.now() == before
+    base.tick(1)
+    assert clock.now() == before + timedelta(seconds=100)
+
+
+def test_never_runs_backwards() -> None:
+    """A base clock moved back does not move simulated time back."""
+    base = ManualClock()
+    clock = SimClock(base)
+    base.tick(100)
+    later = clock.now()
+    base.now = START
+    assert clock.now() == later
+
+
+def test_default_base_is_the_wall_clock() -> None:
+    """Without a base clock, simulated time tracks ``datetime.now``."""
+    clock = SimClock()
+    assert abs(clock.now() - datetime.now(UTC)) < timedelta(seconds=5)
+
+
+def test_default_clock_follows_freezegun(freezer: object) -> None:
+    """The wall clock is read through ``datetime.now`` so freezegun steers it."""
+    freezer.move_to("2030-06-01T12:00:00Z")  # type: ignore[attr-defined]
+    clock = SimClock()
+    freezer.tick(timedelta(minutes=10))  # type: ignore[attr-defined]
+    assert clock.now() == datetime(2030, 6, 1, 12, 10, tzinfo=UTC)
