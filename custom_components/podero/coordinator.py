@@ -14,6 +14,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, override
 
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
@@ -324,11 +325,11 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         self._boost_timers[kind] = async_call_later(
             self.hass,
             BOOST_POLL_INTERVAL,
-            HassJob(lambda _now: self._boost_poll_due(kind), cancel_on_shutdown=True),
+            HassJob(partial(self._boost_poll_due, kind), cancel_on_shutdown=True),
         )
 
     @callback
-    def _boost_poll_due(self, kind: DeviceKind) -> None:
+    def _boost_poll_due(self, kind: DeviceKind, _now: datetime) -> None:
         self._boost_timers.pop(kind, None)
         self.config_entry.async_create_background_task(
             self.hass,

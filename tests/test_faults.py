@@ -1,0 +1,242 @@
+"""Fault injection: what the user sees when Podero flaps, throttles or rejects credentials.
+
+The simulator serves real HTTP on loopback and injects faults per endpoint; each test checks
+entity availability and state, log lines, and reauth flows.
+"""
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+import logging
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.podero.const import (
+    CONF_API_TOKEN,
+    CONF_AUTH_METHOD,
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    AuthMethod,
+)
+
+from .helpers import SimulatedPodero, advance, setup_integration
+
+LIST = "GET /api/partners/v2.0/org/{org}/users/{user}/"
+HEAT_PUMPS = f"{LIST}heat-pumps"
+HEAT_PUMP_SWITCH = "switch.nibe_heat_pump_smart_optimization"
+EV_SWITCH = "switch.tesla_model_3_smart_optimization"
+HEAT_PUMP_POWER = "sensor.nibe_heat_pump_power"
+
+
+def podero_log_lines(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
+    """Messages the integration logged at exactly this level."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components.podero")
+        and record.levelno == level
+    ]
+
+
+def reauth_flows(hass: HomeAssistant) -> list[object]:
+    """Reauth flows in progress for our domain."""
+    return [
+        flow
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"]["source"] == SOURCE_REAUTH
+    ]
+
+
+def requests_to(podero: SimulatedPodero, route_suffix: str) -> int:
+    """How many requests the simulator saw for a route ending in route_suffix."""
+    return sum(
+        count
+        for route, count in podero.simulator.counters().items()
+        if route.endswith(route_suffix)
+    )
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Let the event loop run (time is frozen) until condition holds."""
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("condition never became true")
+
+
+@pytest.mark.parametrize("fault", ["5xx", "malformed"])
+async def test_failing_type_is_unavailable_only_while_it_fails(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    fault: str,
+) -> None:
+    """A burst of failures on one list: that type goes unavailable, the others stay up."""
+    await setup_integration(hass, config_entry)
+    caplog.clear()
+    podero.simulator.faults.script(fault, count=3, match=HEAT_PUMPS)
+
+    for _ in range(3):
+        await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+        assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_UNAVAILABLE
+        assert hass.states.get(EV_SWITCH).state == "on"
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
+    assert podero_log_lines(caplog, logging.WARNING) == [
+        podero_log_lines(caplog, logging.WARNING)[0]
+    ]
+    assert "heat-pumps" in podero_log_lines(caplog, logging.WARNING)[0]
+    assert podero_log_lines(caplog, logging.INFO) == [
+        "Fetching heat-pumps from Podero recovered"
+    ]
+    assert reauth_flows(hass) == []
+
+
+async def test_total_outage_logs_once_and_recovers(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every list failing: all entities unavailable, one error line, one recovery line."""
+    await setup_integration(hass, config_entry)
+    caplog.clear()
+    podero.simulator.faults.script("5xx", count=None, match=f"{LIST}*")
+
+    for _ in range(3):
+        await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+        assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_UNAVAILABLE
+        assert hass.states.get(EV_SWITCH).state == STATE_UNAVAILABLE
+
+    podero.simulator.faults.clear_scripts()
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
+    assert hass.states.get(EV_SWITCH).state == "on"
+    assert len(podero_log_lines(caplog, logging.ERROR)) == 1
+    assert podero_log_lines(caplog, logging.WARNING) == []
+    assert podero_log_lines(caplog, logging.INFO) == ["Fetching podero data recovered"]
+    assert reauth_flows(hass) == []
+
+
+async def test_hung_list_times_out_and_recovers(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A request that never answers is given up after the timeout; the type recovers."""
+    await setup_integration(hass, config_entry)
+    podero.simulator.faults.script("hang", count=1, match=HEAT_PUMPS)
+    podero.simulator.log.clear()
+
+    freezer.tick(DEFAULT_SCAN_INTERVAL)
+    async_fire_time_changed(hass)
+    await until(lambda: requests_to(podero, "heat-pumps") == 1)
+    freezer.tick(timedelta(seconds=16))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_UNAVAILABLE
+    assert hass.states.get(EV_SWITCH).state == "on"
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
+
+
+async def test_rate_limit_keeps_data_and_silences_the_endpoint(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 429: entities keep the last data, and nothing is asked before Retry-After."""
+    await setup_integration(hass, config_entry)
+    power = hass.states.get(HEAT_PUMP_POWER).state
+    podero.simulator.faults.script("429", count=1, match=HEAT_PUMPS, retry_after=500)
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)  # t = 300 s: answered with 429
+    podero.simulator.log.clear()
+    assert hass.states.get(HEAT_PUMP_POWER).state == power
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)  # t = 600 s: still quiet
+    assert requests_to(podero, "heat-pumps") == 0
+    assert requests_to(podero, "electric-vehicles") == 1
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)  # t = 900 s: Retry-After passed
+    assert requests_to(podero, "heat-pumps") == 1
+    assert reauth_flows(hass) == []
+
+
+async def test_expired_oauth_token_is_renewed_silently(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Client credentials: an expired token is replaced without the user noticing."""
+    sim = podero.simulator
+    data = {
+        key: value for key, value in config_entry.data.items() if key != CONF_API_TOKEN
+    }
+    data |= {
+        CONF_AUTH_METHOD: AuthMethod.CLIENT_CREDENTIALS,
+        CONF_CLIENT_ID: sim.client_id,
+        CONF_CLIENT_SECRET: sim.client_secret,
+    }
+    oauth_entry = MockConfigEntry(
+        domain=DOMAIN, unique_id=config_entry.unique_id, data=data
+    )
+    await setup_integration(hass, oauth_entry)
+    sim.expire_tokens()
+    sim.log.clear()
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
+    assert requests_to(podero, "/oauth2/token/") == 1
+    assert reauth_flows(hass) == []
+    assert oauth_entry.state is ConfigEntryState.LOADED
+
+
+async def test_revoked_token_starts_reauth_once_and_reauth_restores_the_entry(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A revoked API token: one reauth flow; a new token brings the entry back, no restart."""
+    sim = podero.simulator
+    await setup_integration(hass, config_entry)
+    sim.revoke_tokens()
+
+    for _ in range(3):
+        await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+    flows = reauth_flows(hass)
+    assert len(flows) == 1
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_UNAVAILABLE
+
+    new_token = sim.issue_token()
+    result = await hass.config_entries.flow.async_configure(
+        flows[0]["flow_id"], {CONF_API_TOKEN: new_token}
+    )
+    await hass.async_block_till_done()
+
+    assert result["reason"] == "reauth_successful"
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
