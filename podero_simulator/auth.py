@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 import secrets
 
+MAX_TOKENS = 10_000
+"""Above this many tokens, expired and revoked ones are forgotten (soak tests)."""
+
 
 @dataclass
 class Token:
@@ -44,7 +47,14 @@ class TokenStore:
         return token
 
     def issue(self, kind: str, org_id: str, user_id: str | None, now: float) -> Token:
-        """Issue a new expiring access token."""
+        """Issue a new expiring access token (old dead tokens are pruned now and then)."""
+        if len(self.tokens) > MAX_TOKENS:
+            self.tokens = {
+                value: token
+                for value, token in self.tokens.items()
+                if token.expires_ts is None
+                or (not token.revoked and token.expires_ts > now)
+            }
         token = Token(
             secrets.token_urlsafe(22)[:30], kind, org_id, user_id, now + self.lifetime_s
         )

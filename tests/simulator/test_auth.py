@@ -347,3 +347,15 @@ async def test_wrong_method_is_json_405(api: Api) -> None:
     response = await api.request("DELETE", "heat-pumps")
     assert response.status == 405
     assert "GET" in response.headers["Allow"]
+
+
+def test_dead_tokens_are_pruned(
+    monkeypatch: pytest.MonkeyPatch, sim: Simulator
+) -> None:
+    """Long runs do not accumulate expired tokens; the static token survives."""
+    monkeypatch.setattr("podero_simulator.auth.MAX_TOKENS", 3)
+    for _ in range(4):
+        sim.issue_token()
+    sim.expire_tokens()
+    fresh = sim.issue_token()
+    assert set(sim.tokens.tokens) == {sim.static_token, fresh}
