@@ -281,17 +281,12 @@ def build_fleet(seed: int, t0: float, prices: PriceModel, total: int) -> World:
         )
     for kind in _FLEET_ORDER:
         for index in range(counts[kind]):
-            world.add_device(
-                _fleet_device(
-                    kind=kind,
-                    index=index,
-                    seed=seed,
-                    t0=t0,
-                    owner=owner,
-                    site=sites[index],
-                ),
-                sites[index],
+            device = _fleet_device(
+                kind=kind, index=index, seed=seed, t0=t0, owner=owner, site=sites[index]
             )
+            # The builder tweaked settings directly: refresh what physics caches.
+            device.settings_changed()
+            world.add_device(device, sites[index])
     return world
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+import copy
 from datetime import datetime
 from typing import Any
 
@@ -157,7 +158,8 @@ class Simulator:
         """Return the device object as the API would now."""
         device = self.device(device_id)
         self.sync([device])
-        return device.payload(self.now_ts(), detail=detail)
+        # A private copy: the payload shares nested objects with a cached template.
+        return copy.deepcopy(device.payload(self.now_ts(), detail=detail))
 
     def add_device(
         self,
@@ -207,6 +209,7 @@ class Simulator:
         with self.changing(device) as now:
             device.common["deleted_at"] = iso_ts(now)
             device.updated_ts = now
+            device.settings_changed()
 
     def update_device(self, device_id: str, values: dict[str, Any]) -> None:
         """Apply already validated PUT values (see ``device_updates.validate_update``)."""

@@ -39,6 +39,7 @@ class Site:
         self.prices = prices
         self.t = t0
         self.devices: list[Device] = []
+        self._settled: tuple[float, Env] | None = None
 
     def add(self, device: Device) -> None:
         """Attach a device; it starts simulating at the site's current time."""
@@ -73,7 +74,10 @@ class Site:
             device.compute(t, env, ctx)
 
     def _settle(self, t: float) -> None:
-        self._compute(t, self.env(t))
+        env = self.env(t)
+        self._compute(t, env)
+        # Readings now describe the state at t: the next step may start from them.
+        self._settled = (t, env)
 
     def settle(self) -> None:
         """Recompute readings at the site's time (after a setting or state change)."""
@@ -89,8 +93,13 @@ class Site:
             return
         while self.t < t_end:
             t = self.t
-            env = self.env(t)
-            self._compute(t, env)
+            settled = self._settled
+            if settled is not None and settled[0] == t:
+                env = settled[1]
+            else:
+                env = self.env(t)
+                self._compute(t, env)
+            self._settled = None
             step = step_length(t_end - t)
             nxt = min(t_end, (math.floor(t / step + 1e-9) + 1) * step)
             for device in self.devices:

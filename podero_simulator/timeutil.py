@@ -23,7 +23,13 @@ def iso_ts(ts: float | None) -> str | None:
     """Format epoch seconds as an API timestamp."""
     if ts is None:
         return None
-    return from_ts(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _iso_seconds(int(ts // 1))
+
+
+@lru_cache(maxsize=8192)
+def _iso_seconds(seconds: int) -> str:
+    # Payloads of a whole fleet share the same few timestamps.
+    return from_ts(seconds).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def from_ts(ts: float) -> datetime:

@@ -154,6 +154,7 @@ class Device:
         self.power_w = 0.0
         self.pause_until_ts: float | None = None
         self.cue_id = stable_uuid(seed, "cue", device_id)
+        self._payload_template: dict[str, Any] | None = None
         self.settings_changed()
 
     # -- lifecycle -------------------------------------------------------------------
@@ -175,6 +176,7 @@ class Device:
     def settings_changed(self) -> None:
         """Re-derive cached values after settings changed (PUT or raw PATCH)."""
         self.pause_until_ts = parse_optional_ts(self.common.get("pause_power_until"))
+        self._payload_template = None
 
     # -- physics interface (overridden per type) ---------------------------------------
 
@@ -281,11 +283,15 @@ class Device:
         """Time of the last state report (every five simulated minutes)."""
         return max(self.t0, math.floor(now / STATE_REPORT_S) * STATE_REPORT_S)
 
-    def payload(self, now: float, *, detail: bool = False) -> dict[str, Any]:
-        """Render the device object as the device GET endpoints return it."""
+    def _template(self) -> dict[str, Any]:
+        """Build (once per change) the common block without the live values.
+
+        Live keys hold placeholders so that assigning them keeps the documented order.
+        """
+        if self._payload_template is not None:
+            return self._payload_template
         common = self.common
-        reported = self.state_ts(now)
-        out: dict[str, Any] = {
+        template: dict[str, Any] = {
             "connection_status": common["connection_status"],
             "monitoring_status": common["monitoring_status"],
             "steering_status": common["steering_status"],
@@ -305,10 +311,10 @@ class Device:
             "is_authenticated": common["is_authenticated"],
             "is_smart_optimization_active": common["is_smart_optimization_active"],
             "optimization_score": common["optimization_score"],
-            "current_mode": self.current_mode(),
+            "current_mode": None,
             "comment": common["comment"],
-            "current_state_last_updated_at": iso_ts(reported),
-            "last_monitoring_executed_at": iso_ts(reported + 5),
+            "current_state_last_updated_at": None,
+            "last_monitoring_executed_at": None,
             "is_inverter_forced_mode_enabled": common[
                 "is_inverter_forced_mode_enabled"
             ],
@@ -317,6 +323,19 @@ class Device:
             "is_trading_enabled": common["is_trading_enabled"],
             "actual_steering_state": common["actual_steering_state"],
         }
+        self._payload_template = template
+        return template
+
+    def payload(self, now: float, *, detail: bool = False) -> dict[str, Any]:
+        """Render the device object as the device GET endpoints return it.
+
+        Nested objects are shared with a cached template: serialise, do not mutate.
+        """
+        reported = self.state_ts(now)
+        out = self._template().copy()
+        out["current_mode"] = self.current_mode()
+        out["current_state_last_updated_at"] = iso_ts(reported)
+        out["last_monitoring_executed_at"] = iso_ts(reported + 5)
         out.update(self.specific())
         actions = self.actions()
         out["action_needed"] = bool(actions)

@@ -77,6 +77,8 @@ class ElectricVehicle(Device):
         **kwargs: Any,
     ) -> None:
         """Create an EV with its battery and initial plug state."""
+        self._goal_cache: tuple[float, float, float] | None = None
+        self._limit = 100.0
         super().__init__(**kwargs)
         self.capacity_kwh: float | None = capacity_kwh
         self.rate_w = rate_w
@@ -118,7 +120,7 @@ class ElectricVehicle(Device):
     @property
     def limit(self) -> float:
         """Charge limit of the vehicle (``charge_target_max``, 100 when unknown)."""
-        return num(self.settings.get("charge_target_max"), 100.0)
+        return self._limit
 
     @property
     def full(self) -> bool:
@@ -135,7 +137,24 @@ class ElectricVehicle(Device):
         return self._policy_local
 
     def goal(self, t: float) -> tuple[float, float]:
-        """(target %, deadline ts) for the smart schedule at ``t``."""
+        """(target %, deadline ts) for the smart schedule at ``t``.
+
+        Cached until the deadline passes or settings/policy change.
+        """
+        cached = self._goal_cache
+        if cached is not None and cached[0] <= t < cached[2]:
+            return cached[1], cached[2]
+        target, deadline = self._find_goal(t)
+        self._goal_cache = (t, target, deadline)
+        return target, deadline
+
+    def settings_changed(self) -> None:
+        """Forget the cached charging goal; cache the charge limit."""
+        super().settings_changed()
+        self._goal_cache = None
+        self._limit = num(self.settings.get("charge_target_max"), 100.0)
+
+    def _find_goal(self, t: float) -> tuple[float, float]:
         if self.settings.get("is_charge_policy_enabled") is True:
             local = self._local()
             best: tuple[float, float] | None = None
@@ -486,6 +505,7 @@ class ElectricVehicle(Device):
     def touch_policy(self, now: float) -> None:
         """Record a change of the charge policy."""
         self.settings["charge_policy_last_updated_at"] = iso_ts(now)
+        self._goal_cache = None
 
 
 def _hhmm_seconds(text: Any) -> float:

@@ -34,6 +34,7 @@ class Inverter(Device):
 
     def __init__(self, *, soc: float = 55.0, **kwargs: Any) -> None:
         """Create an inverter with the battery at ``soc`` percent."""
+        self._battery_cache: tuple[float, float, float] | None = None
         super().__init__(**kwargs)
         self.soc = soc
         self.pv_w = 0.0
@@ -55,8 +56,16 @@ class Inverter(Device):
 
     # -- battery policy ---------------------------------------------------------------
 
+    def settings_changed(self) -> None:
+        """Cache the battery parameters; physics reads them on every step."""
+        super().settings_changed()
+        self._battery_cache = self._read_battery()
+
     def _battery(self) -> tuple[float, float, float] | None:
         """(capacity Wh, min %, max %) or None without a usable battery."""
+        return self._battery_cache
+
+    def _read_battery(self) -> tuple[float, float, float] | None:
         if self.settings.get("is_battery_connected") is not True:
             return None
         capacity = num(self.settings.get("battery_capacity_kwh"), 0.0) * 1000.0

@@ -25,6 +25,8 @@ class Wallbox(Device):
         self, *, plugged_in: bool = True, car_level: float = 45.0, **kwargs: Any
     ) -> None:
         """Create a wallbox with a car plugged in or not."""
+        self._max_w = 7000.0
+        self._limit = 100.0
         super().__init__(**kwargs)
         self.plugged_in = plugged_in
         self.car_level = car_level
@@ -33,6 +35,12 @@ class Wallbox(Device):
         self.stop_level = 100.0
         self._plan_key: tuple[int, float, float] | None = None
         self._plan_on = False
+
+    def settings_changed(self) -> None:
+        """Cache power and limit; physics reads them on every step."""
+        super().settings_changed()
+        self._max_w = num(self.settings.get("charge_power_max_w"), 7000.0)
+        self._limit = num(self.settings.get("charge_target_max"), 100.0)
 
     def default_settings(self) -> dict[str, Any]:
         """Wallbox settings in API order."""
@@ -50,12 +58,12 @@ class Wallbox(Device):
     @property
     def max_w(self) -> float:
         """Highest charging power the box offers."""
-        return num(self.settings.get("charge_power_max_w"), 7000.0)
+        return self._max_w
 
     @property
     def limit(self) -> float:
         """Charge limit of the connected car."""
-        return num(self.settings.get("charge_target_max"), 100.0)
+        return self._limit
 
     @property
     def full(self) -> bool:
