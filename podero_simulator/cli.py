@@ -69,7 +69,12 @@ async def serve_forever(args: argparse.Namespace) -> None:
     """Serve until SIGINT or SIGTERM."""
     app = build_app(args)
     runner = web.AppRunner(
-        app, handle_signals=False, shutdown_timeout=2.0, access_log=None
+        app,
+        handle_signals=False,
+        shutdown_timeout=2.0,
+        access_log=None,
+        # A client that gives up cancels its (possibly hung) handler at once.
+        handler_cancellation=True,
     )
     await runner.setup()
     stop = asyncio.Event()

@@ -20,7 +20,12 @@ async def serve(
     ``SHUTDOWN_TIMEOUT_S`` is cancelled, so no task or timer outlives the block.
     """
     runner = web.AppRunner(
-        app, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT_S, access_log=None
+        app,
+        handle_signals=False,
+        shutdown_timeout=SHUTDOWN_TIMEOUT_S,
+        access_log=None,
+        # A client that gives up cancels its (possibly hung) handler at once.
+        handler_cancellation=True,
     )
     await runner.setup()
     try:
