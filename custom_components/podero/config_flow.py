@@ -118,18 +118,23 @@ CREDENTIAL_SCHEMAS = {
     AuthMethod.API_TOKEN: API_TOKEN_SCHEMA,
     AuthMethod.CLIENT_CREDENTIALS: CLIENT_CREDENTIALS_SCHEMA,
 }
+# The selector checks the bounds but lets "nan" through; Coerce(int) rejects it and makes the
+# stored value whole seconds.
 OPTIONS_SCHEMA = probatio.Schema(
     {
         probatio.Required(
-            CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL.total_seconds()
-        ): NumberSelector(
-            NumberSelectorConfig(
-                min=MIN_SCAN_INTERVAL.total_seconds(),
-                max=MAX_SCAN_INTERVAL.total_seconds(),
-                step=1,
-                unit_of_measurement="s",
-                mode=NumberSelectorMode.BOX,
-            )
+            CONF_SCAN_INTERVAL, default=int(DEFAULT_SCAN_INTERVAL.total_seconds())
+        ): probatio.All(
+            NumberSelector(
+                NumberSelectorConfig(
+                    min=MIN_SCAN_INTERVAL.total_seconds(),
+                    max=MAX_SCAN_INTERVAL.total_seconds(),
+                    step=1,
+                    unit_of_measurement="s",
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+            probatio.Coerce(int),
         )
     }
 )
@@ -426,7 +431,7 @@ class PoderoOptionsFlow(OptionsFlowWithReload):
         """Choose the polling interval."""
         if user_input is not None:
             return self.async_create_entry(
-                data={CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL])}
+                data={CONF_SCAN_INTERVAL: user_input[CONF_SCAN_INTERVAL]}
             )
         return self.async_show_form(
             step_id="init",

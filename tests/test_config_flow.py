@@ -1,0 +1,1733 @@
+"""The config flow: connection, credentials, user choice, reauth, reconfigure and options.
+
+Flows talk to the Podero simulator over real HTTP on 127.0.0.1. `PoderoClient` is patched only
+for answers the simulator cannot give (the real production/sandbox hosts, a 403 on listing users,
+a list that contains deleted users).
+
+Every flow step goes through `Flows.submit`, which checks what Home Assistant would show: every
+error key and abort reason has an English translation, and no secret (API token, client secret)
+appears anywhere in a result except the data of a created entry.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+import json
+import logging
+from pathlib import Path
+from typing import Any
+from unittest.mock import AsyncMock, patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    SOURCE_USER,
+    ConfigEntryState,
+    ConfigFlowResult,
+)
+from homeassistant.const import CONF_SCAN_INTERVAL
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.helpers import config_validation as cv
+import probatio
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from yarl import URL
+
+from custom_components.podero.api import (
+    HeatPump,
+    OrganisationUser,
+    PoderoClient,
+    PoderoForbiddenError,
+)
+from custom_components.podero.const import (
+    CONF_API_TOKEN,
+    CONF_AUTH_METHOD,
+    CONF_BASE_URL,
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
+    CONF_ENVIRONMENT,
+    CONF_ORG_ID,
+    CONF_USER_ID,
+    DOMAIN,
+    PRODUCTION_URL,
+    SANDBOX_URL,
+    AuthMethod,
+    Environment,
+)
+from podero_simulator import SIMULATOR, Simulator, create_app
+from podero_simulator.testing import serve
+
+from .helpers import SimulatedPodero, setup_integration
+
+TRANSLATIONS = json.loads(
+    (
+        Path(__file__).parents[1] / "custom_components/podero/translations/en.json"
+    ).read_text(encoding="utf-8")
+)
+
+# Routes as the simulator's fault scripts match them.
+USERS_ROUTE = "GET /api/partners/v2.0/org/{org_id}/users"
+HEAT_PUMPS_ROUTE = "GET /api/partners/v2.0/org/{org_id}/users/{user_id}/heat-pumps"
+TOKEN_ROUTE = "POST /oauth2/token/"
+
+# Credentials the tests type in. They are secrets as much as the simulator's real ones.
+WRONG_TOKEN = "wrong-api-token-5f2d9c1b7a"
+WRONG_SECRET = "wrong-client-secret-8e4a6c2f0d"
+ROTATED_TOKEN = "rotated-api-token-3c7e1a9f5b"
+ROTATED_SECRET = "rotated-client-secret-b6d2f8a4c0e1"
+OTHER_ORG_TOKEN = "other-organisation-token-a1b2c3d4"
+TYPED_SECRETS = (
+    WRONG_TOKEN,
+    WRONG_SECRET,
+    ROTATED_TOKEN,
+    ROTATED_SECRET,
+    OTHER_ORG_TOKEN,
+)
+
+# Longer than both the request timeout (15 s) and the token request timeout (20 s).
+PAST_ANY_TIMEOUT = timedelta(seconds=60)
+
+UNKNOWN_USER_ID = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+
+# Form values that are not Podero ids; none of them may reach a URL.
+INVALID_IDS = [
+    pytest.param("not-a-uuid", id="words"),
+    pytest.param("", id="empty"),
+    pytest.param("   ", id="blank"),
+    pytest.param("../../admin", id="path-traversal"),
+    pytest.param("%2e%2e%2fadmin", id="encoded-traversal"),
+    pytest.param("3f6c1a52-8d0e-4b7a-9c21-5e4d7f8a9b10#frag", id="fragment"),
+    pytest.param("3f6c1a52-8d0e-4b7a-9c21-5e4d7f8a9b10/users", id="extra-path"),
+    pytest.param("3f6c1a52-8d0e-4b7a-9c21-5e4d7f8a9b10?x=1", id="query"),
+    pytest.param("{3f6c1a52-8d0e-4b7a-9c21-5e4d7f8a9b10}", id="braces"),
+    pytest.param("urn:uuid:3f6c1a52-8d0e-4b7a-9c21-5e4d7f8a9b10", id="urn"),
+    pytest.param("3f6c1a528d0e4b7a9c215e4d7f8a9b10", id="no-dashes"),
+    pytest.param("3f6c1a52-8d0e-4b7a-9c21-5e4d7f8a9b1", id="too-short"),
+    pytest.param("gggggggg-8d0e-4b7a-9c21-5e4d7f8a9b10", id="not-hex"),
+    pytest.param("x" * 10_000, id="10000-chars"),
+]
+
+# Credential values refused before anything is sent.
+INVALID_CREDENTIALS = [
+    pytest.param("", id="empty"),
+    pytest.param("   ", id="whitespace-only"),
+    pytest.param("two words", id="inner-space"),
+    pytest.param("tab\tinside", id="tab"),
+    pytest.param("line\nbreak", id="newline"),
+    pytest.param("zero\u200bwidth", id="invisible-character"),
+    pytest.param("x" * 2049, id="2049-chars"),
+]
+
+
+def fields(result: ConfigFlowResult) -> dict[str, dict[str, Any]]:
+    """Return the form's fields as the frontend receives them, by name."""
+    schema = result["data_schema"]
+    assert schema is not None
+    serialized = probatio.to_field_list(schema, custom_serializer=cv.custom_serializer)
+    assert isinstance(serialized, list)
+    return {field["name"]: field for field in serialized}
+
+
+def suggested(result: ConfigFlowResult) -> dict[str, Any]:
+    """Return the values a form is pre-filled with."""
+    return {
+        name: field["description"]["suggested_value"]
+        for name, field in fields(result).items()
+        if "suggested_value" in field.get("description", {})
+    }
+
+
+def user_options(result: ConfigFlowResult) -> list[dict[str, str]] | None:
+    """Return the user dropdown's options, or None when the user id is a text field."""
+    selector = fields(result)[CONF_USER_ID]["selector"]
+    if "text" in selector:
+        return None
+    assert selector["select"]["mode"] == "dropdown"
+    options: list[dict[str, str]] = selector["select"]["options"]
+    return options
+
+
+def assert_form_errors(
+    result: ConfigFlowResult, step_id: str, errors: dict[str, str]
+) -> None:
+    """Assert the form is shown again with exactly these (translated) errors."""
+    for key in errors.values():
+        assert key in TRANSLATIONS["config"]["error"], f"untranslated error {key!r}"
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == step_id
+    assert result["errors"] == errors
+
+
+def assert_no_secrets(result: ConfigFlowResult, secrets: tuple[str, ...]) -> None:
+    """Assert no secret shows in a result: title, placeholders, errors or pre-filled fields.
+
+    Only the data of a created entry may (and must) hold the credentials.
+    """
+    shown = {
+        key: value
+        for key, value in result.items()
+        if key not in ("data", "result", "data_schema")
+    }
+    if result.get("data_schema") is not None:
+        shown["data_schema"] = fields(result)
+    text = json.dumps(shown, default=str)
+    for secret in secrets:
+        assert secret not in text
+
+
+@dataclass
+class Flows:
+    """Drives config, options, reauth and reconfigure flows against the simulator."""
+
+    hass: HomeAssistant
+    podero: SimulatedPodero
+
+    def __post_init__(self) -> None:
+        """Remember the simulator's credentials (tests may rotate them)."""
+        self.secrets = (
+            self.sim.static_token,
+            self.sim.client_secret,
+            *TYPED_SECRETS,
+        )
+
+    @property
+    def sim(self) -> Simulator:
+        """The simulated Podero backend."""
+        return self.podero.simulator
+
+    def connection(
+        self,
+        auth_method: AuthMethod = AuthMethod.API_TOKEN,
+        *,
+        org_id: str | None = None,
+        base_url: str | None = None,
+        environment: Environment = Environment.CUSTOM,
+    ) -> dict[str, Any]:
+        """Input for the `user` step pointing at the simulator's organisation."""
+        return {
+            CONF_ENVIRONMENT: environment,
+            CONF_BASE_URL: self.podero.base_url if base_url is None else base_url,
+            CONF_AUTH_METHOD: auth_method,
+            CONF_ORG_ID: self.sim.org_id if org_id is None else org_id,
+        }
+
+    def reconnection(
+        self,
+        auth_method: AuthMethod = AuthMethod.API_TOKEN,
+        *,
+        base_url: str | None = None,
+        environment: Environment = Environment.CUSTOM,
+    ) -> dict[str, Any]:
+        """Input for the `reconfigure` step (which has no organisation field)."""
+        connection = self.connection(
+            auth_method, base_url=base_url, environment=environment
+        )
+        del connection[CONF_ORG_ID]
+        return connection
+
+    def credentials(self, auth_method: AuthMethod) -> dict[str, str]:
+        """The simulator's valid credentials for an authentication method."""
+        if auth_method is AuthMethod.CLIENT_CREDENTIALS:
+            return {
+                CONF_CLIENT_ID: self.sim.client_id,
+                CONF_CLIENT_SECRET: self.sim.client_secret,
+            }
+        return {CONF_API_TOKEN: self.sim.static_token}
+
+    def requests(self) -> int:
+        """How many API requests the simulator has seen."""
+        return sum(self.sim.counters().values())
+
+    def requests_to(self, route: str) -> int:
+        """How many requests one route (`"METHOD /template"`) has seen."""
+        return self.sim.counters().get(route, 0)
+
+    def checked(self, result: ConfigFlowResult) -> ConfigFlowResult:
+        """Check translations and secrets of a result, then return it."""
+        if result["type"] is FlowResultType.ABORT:
+            assert result["reason"] in TRANSLATIONS["config"]["abort"]
+        for key in (result.get("errors") or {}).values():
+            assert key in TRANSLATIONS["config"]["error"]
+        assert_no_secrets(result, self.secrets)
+        return result
+
+    async def start(self) -> ConfigFlowResult:
+        """Open the `user` step of a new flow."""
+        return self.checked(
+            await self.hass.config_entries.flow.async_init(
+                DOMAIN, context={"source": SOURCE_USER}
+            )
+        )
+
+    async def submit(
+        self, result: Mapping[str, Any], user_input: dict[str, Any]
+    ) -> ConfigFlowResult:
+        """Submit a form of a config flow (a result or an entry of the flows in progress)."""
+        return self.checked(
+            await self.hass.config_entries.flow.async_configure(
+                result["flow_id"], user_input
+            )
+        )
+
+    async def submit_and_time_out(
+        self,
+        result: ConfigFlowResult,
+        user_input: dict[str, Any],
+        freezer: FrozenDateTimeFactory,
+    ) -> ConfigFlowResult:
+        """Submit while the simulator holds a request open, then let the timeout pass."""
+        task = self.hass.async_create_task(
+            self.hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+        )
+        for _ in range(1000):
+            if any(entry["fault"] == "hang" for entry in self.sim.requests()):
+                break
+            await asyncio.sleep(0)
+        else:
+            pytest.fail("the hung request never reached the simulator")
+        freezer.tick(PAST_ANY_TIMEOUT)
+        return self.checked(await task)
+
+    async def to_user_select(
+        self, auth_method: AuthMethod = AuthMethod.API_TOKEN
+    ) -> ConfigFlowResult:
+        """Run a new flow with valid input up to the `user_select` step."""
+        result = await self.start()
+        result = await self.submit(result, self.connection(auth_method))
+        result = await self.submit(result, self.credentials(auth_method))
+        assert result["step_id"] == "user_select"
+        return result
+
+    async def finish(self, result: ConfigFlowResult) -> ConfigFlowResult:
+        """From wherever a new flow stands, continue with valid input to the end."""
+        auth_method = AuthMethod.API_TOKEN
+        if result["step_id"] == "user":
+            result = await self.submit(result, self.connection())
+        if result["step_id"] == "client_credentials":
+            auth_method = AuthMethod.CLIENT_CREDENTIALS
+        if result["step_id"] in (AuthMethod.API_TOKEN, AuthMethod.CLIENT_CREDENTIALS):
+            result = await self.submit(result, self.credentials(auth_method))
+        assert result["step_id"] == "user_select"
+        return await self.submit(result, {CONF_USER_ID: self.sim.user_id})
+
+    async def start_reauth(self, entry: MockConfigEntry) -> ConfigFlowResult:
+        """Open a reauth flow for an entry."""
+        return self.checked(await entry.start_reauth_flow(self.hass))
+
+    async def start_reconfigure(self, entry: MockConfigEntry) -> ConfigFlowResult:
+        """Open a reconfigure flow for an entry."""
+        return self.checked(await entry.start_reconfigure_flow(self.hass))
+
+    async def start_options(self, entry: MockConfigEntry) -> ConfigFlowResult:
+        """Open the options flow of an entry."""
+        result = await self.hass.config_entries.options.async_init(entry.entry_id)
+        assert_no_secrets(result, self.secrets)
+        return result
+
+    async def submit_options(
+        self, result: ConfigFlowResult, user_input: dict[str, Any]
+    ) -> ConfigFlowResult:
+        """Submit the options form."""
+        result = await self.hass.config_entries.options.async_configure(
+            result["flow_id"], user_input
+        )
+        assert_no_secrets(result, self.secrets)
+        return result
+
+
+@pytest.fixture
+def flows(
+    hass: HomeAssistant, podero: SimulatedPodero, caplog: pytest.LogCaptureFixture
+) -> Iterator[Flows]:
+    """Flow driver; afterwards, no credential may have reached the log."""
+    caplog.set_level(logging.DEBUG)
+    driver = Flows(hass, podero)
+    yield driver
+    for secret in driver.secrets:
+        assert secret not in caplog.text
+
+
+@pytest.fixture
+def mock_setup_entry() -> Generator[AsyncMock]:
+    """Do not set up created entries (new-entry tests look at the flow only)."""
+    with patch("custom_components.podero.async_setup_entry", return_value=True) as mock:
+        yield mock
+
+
+@pytest.fixture
+def client_credentials_entry(podero: SimulatedPodero) -> MockConfigEntry:
+    """An entry for the demo household authenticated with OAuth client credentials."""
+    sim = podero.simulator
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Peter Schmidt <peter@example.com>",
+        unique_id=f"{sim.org_id}_{sim.user_id}",
+        data={
+            CONF_ENVIRONMENT: Environment.CUSTOM,
+            CONF_BASE_URL: podero.base_url,
+            CONF_AUTH_METHOD: AuthMethod.CLIENT_CREDENTIALS,
+            CONF_CLIENT_ID: sim.client_id,
+            CONF_CLIENT_SECRET: sim.client_secret,
+            CONF_ORG_ID: sim.org_id,
+            CONF_USER_ID: sim.user_id,
+        },
+    )
+
+
+@asynccontextmanager
+async def another_simulator(port: int = 0) -> AsyncIterator[tuple[Simulator, str]]:
+    """Serve a second, independent demo simulator (optionally on a given port)."""
+    app = create_app()
+    async with serve(app, host="127.0.0.1", port=port) as base_url:
+        yield app[SIMULATOR], base_url
+
+
+def organisation_user(
+    user_id: str, first_name: str, email: str, *, deleted: bool = False
+) -> OrganisationUser:
+    """A user as `PoderoClient.list_users` returns it."""
+    return OrganisationUser(
+        id=user_id,
+        email=email,
+        first_name=first_name,
+        last_name=None,
+        role="user",
+        deleted_at=datetime(2025, 12, 1, tzinfo=UTC) if deleted else None,
+    )
+
+
+@contextmanager
+def podero_elsewhere(
+    users: list[OrganisationUser],
+) -> Iterator[tuple[AsyncMock, AsyncMock]]:
+    """Stand in for a Podero the tests cannot reach (the real hosts, another address).
+
+    Yields the mocks of `list_users` and `list_devices`; their first argument is the client,
+    which tells where the flow would have sent the request.
+    """
+    with (
+        patch.object(
+            PoderoClient, "list_users", autospec=True, return_value=users
+        ) as list_users,
+        patch.object(
+            PoderoClient, "list_devices", autospec=True, return_value=[]
+        ) as list_devices,
+    ):
+        yield list_users, list_devices
+
+
+@pytest.fixture
+def listing_forbidden() -> Iterator[AsyncMock]:
+    """Credentials that may read a user's devices but not list the organisation's users."""
+    with patch.object(
+        PoderoClient,
+        "list_users",
+        autospec=True,
+        side_effect=PoderoForbiddenError(
+            403, "You do not have permission to perform this action."
+        ),
+    ) as list_users:
+        yield list_users
+
+
+# --- user step ---------------------------------------------------------------------------------
+
+
+async def test_user_step_asks_for_environment_auth_method_and_organisation(
+    flows: Flows,
+) -> None:
+    """The first form preselects Production and API token; it sends nothing."""
+    result = await flows.start()
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {}
+    form = fields(result)
+    assert list(form) == [
+        CONF_ENVIRONMENT,
+        CONF_BASE_URL,
+        CONF_AUTH_METHOD,
+        CONF_ORG_ID,
+    ]
+    assert form[CONF_ENVIRONMENT]["default"] == Environment.PRODUCTION
+    assert form[CONF_ENVIRONMENT]["selector"]["select"]["options"] == [
+        "production",
+        "sandbox",
+        "custom",
+    ]
+    assert form[CONF_AUTH_METHOD]["default"] == AuthMethod.API_TOKEN
+    assert form[CONF_AUTH_METHOD]["selector"]["select"]["options"] == [
+        "api_token",
+        "client_credentials",
+    ]
+    assert form[CONF_BASE_URL]["required"] is False
+    assert form[CONF_ORG_ID]["required"] is True
+    assert flows.requests() == 0
+
+
+async def test_api_token_flow_creates_entry_for_chosen_user(
+    hass: HomeAssistant, flows: Flows, mock_setup_entry: AsyncMock
+) -> None:
+    """Token, then a dropdown of the organisation's users; the entry is for the chosen one."""
+    sim = flows.sim
+    result = await flows.start()
+
+    result = await flows.submit(result, flows.connection(AuthMethod.API_TOKEN))
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "api_token"
+    assert result["errors"] == {}
+    assert list(fields(result)) == [CONF_API_TOKEN]
+    assert fields(result)[CONF_API_TOKEN]["selector"]["text"]["type"] == "password"
+    assert flows.requests() == 0
+
+    result = await flows.submit(result, {CONF_API_TOKEN: sim.static_token})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user_select"
+    assert result["errors"] == {}
+    # The deleted tenant of the demo organisation is not offered.
+    assert user_options(result) == [
+        {"value": sim.user_id, "label": "Peter Schmidt <peter@example.com>"},
+        {"value": sim.second_user_id, "label": "Anna Berger <anna@example.com>"},
+    ]
+
+    result = await flows.submit(result, {CONF_USER_ID: sim.user_id})
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Peter Schmidt <peter@example.com>"
+    assert result["data"] == {
+        CONF_ENVIRONMENT: Environment.CUSTOM,
+        CONF_BASE_URL: flows.podero.base_url,
+        CONF_AUTH_METHOD: AuthMethod.API_TOKEN,
+        CONF_API_TOKEN: sim.static_token,
+        CONF_ORG_ID: sim.org_id,
+        CONF_USER_ID: sim.user_id,
+    }
+    assert result["result"].unique_id == f"{sim.org_id}_{sim.user_id}"
+    assert result["result"].options == {}
+    assert len(mock_setup_entry.mock_calls) == 1
+    # The chosen user's devices were read once to prove access.
+    assert flows.requests_to(HEAT_PUMPS_ROUTE) == 1
+
+
+async def test_client_credentials_flow_creates_entry_for_chosen_user(
+    hass: HomeAssistant, flows: Flows, mock_setup_entry: AsyncMock
+) -> None:
+    """Client id and secret, then the dropdown; here the second user of the list is chosen."""
+    sim = flows.sim
+    result = await flows.start()
+
+    result = await flows.submit(result, flows.connection(AuthMethod.CLIENT_CREDENTIALS))
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "client_credentials"
+    assert list(fields(result)) == [CONF_CLIENT_ID, CONF_CLIENT_SECRET]
+    assert fields(result)[CONF_CLIENT_SECRET]["selector"]["text"]["type"] == "password"
+
+    result = await flows.submit(
+        result,
+        {CONF_CLIENT_ID: sim.client_id, CONF_CLIENT_SECRET: sim.client_secret},
+    )
+    assert result["step_id"] == "user_select"
+    assert flows.requests_to(TOKEN_ROUTE) == 1
+
+    result = await flows.submit(result, {CONF_USER_ID: sim.second_user_id})
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Anna Berger <anna@example.com>"
+    assert result["data"] == {
+        CONF_ENVIRONMENT: Environment.CUSTOM,
+        CONF_BASE_URL: flows.podero.base_url,
+        CONF_AUTH_METHOD: AuthMethod.CLIENT_CREDENTIALS,
+        CONF_CLIENT_ID: sim.client_id,
+        CONF_CLIENT_SECRET: sim.client_secret,
+        CONF_ORG_ID: sim.org_id,
+        CONF_USER_ID: sim.second_user_id,
+    }
+    assert result["result"].unique_id == f"{sim.org_id}_{sim.second_user_id}"
+    assert len(mock_setup_entry.mock_calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("environment", "url"),
+    [(Environment.PRODUCTION, PRODUCTION_URL), (Environment.SANDBOX, SANDBOX_URL)],
+)
+async def test_fixed_environment_uses_its_own_url(
+    flows: Flows, mock_setup_entry: AsyncMock, environment: Environment, url: str
+) -> None:
+    """Production and Sandbox talk to Podero's hosts; a custom URL typed anyway is ignored."""
+    sim = flows.sim
+    users = [organisation_user(sim.user_id, "Peter", "peter@example.com")]
+    with podero_elsewhere(users) as (list_users, list_devices):
+        result = await flows.start()
+        result = await flows.submit(
+            result,
+            flows.connection(
+                environment=environment, base_url="http://ignored.example"
+            ),
+        )
+        assert result["step_id"] == "api_token"
+        result = await flows.submit(result, {CONF_API_TOKEN: sim.static_token})
+        assert user_options(result) == [
+            {"value": sim.user_id, "label": "Peter <peter@example.com>"}
+        ]
+        result = await flows.submit(result, {CONF_USER_ID: sim.user_id})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_ENVIRONMENT] == environment
+    assert result["data"][CONF_BASE_URL] == url
+    assert list_users.call_args.args[0].base_url == url
+    client, model = list_devices.call_args.args
+    assert (client.base_url, client.org_id, client.user_id) == (
+        url,
+        sim.org_id,
+        sim.user_id,
+    )
+    assert model is HeatPump
+    assert flows.requests() == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("http://localhost:8000", "http://localhost:8000"),
+        ("http://LOCALHOST:8000/", "http://localhost:8000"),
+        ("http://[::1]:8000", "http://[::1]:8000"),
+        ("http://127.0.0.2:8000", "http://127.0.0.2:8000"),
+        ("  HTTPS://Podero.Example.COM:8443/  ", "https://podero.example.com:8443"),
+        ("https://app.podero.com:443", "https://app.podero.com"),
+    ],
+)
+async def test_custom_url_is_accepted_and_normalised(
+    flows: Flows, mock_setup_entry: AsyncMock, typed: str, stored: str
+) -> None:
+    """Any https URL and http to this machine are accepted, stored as scheme://host[:port]."""
+    sim = flows.sim
+    users = [organisation_user(sim.user_id, "Peter", "peter@example.com")]
+    with podero_elsewhere(users) as (list_users, _):
+        result = await flows.start()
+        result = await flows.submit(result, flows.connection(base_url=typed))
+        assert result["step_id"] == "api_token"
+        result = await flows.finish(result)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_BASE_URL] == stored
+    assert list_users.call_args.args[0].base_url == stored
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        pytest.param("http://app.podero.com", "insecure_url", id="http-remote-name"),
+        pytest.param("http://192.168.1.20:8000", "insecure_url", id="http-lan-address"),
+        pytest.param("http://0.0.0.0:8000", "insecure_url", id="http-any-address"),
+        pytest.param(
+            "http://localhost.example.com",
+            "insecure_url",
+            id="http-localhost-lookalike",
+        ),
+        pytest.param("", "invalid_url", id="empty"),
+        pytest.param("app.podero.com", "invalid_url", id="no-scheme"),
+        pytest.param("ftp://app.podero.com", "invalid_url", id="ftp"),
+        pytest.param("javascript:alert(1)", "invalid_url", id="javascript"),
+        pytest.param("https://", "invalid_url", id="no-host"),
+        pytest.param(
+            "https://app.podero.com/api/partners/v2.0", "invalid_url", id="path"
+        ),
+        pytest.param("https://app.podero.com//", "invalid_url", id="double-slash"),
+        pytest.param("https://app.podero.com/?debug=1", "invalid_url", id="query"),
+        pytest.param("https://app.podero.com/#section", "invalid_url", id="fragment"),
+        pytest.param("https://user:pass@app.podero.com", "invalid_url", id="user-info"),
+        pytest.param("https://user@app.podero.com", "invalid_url", id="user-only"),
+        pytest.param("not a url at all", "invalid_url", id="garbage"),
+        pytest.param("http://[::1", "invalid_url", id="broken-ipv6"),
+        pytest.param("https://app.podero.com\n/x", "invalid_url", id="newline"),
+        pytest.param("https://" + "a" * 10_000 + ".com", "invalid_url", id="huge"),
+    ],
+)
+async def test_custom_url_is_refused_then_corrected(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    url: str,
+    error: str,
+) -> None:
+    """An unusable URL is named on its field, nothing is sent, and a good one then works."""
+    result = await flows.start()
+
+    result = await flows.submit(result, flows.connection(base_url=url))
+
+    assert_form_errors(result, "user", {CONF_BASE_URL: error})
+    # What was typed stays in the form for correcting.
+    assert suggested(result)[CONF_ORG_ID] == flows.sim.org_id
+    assert flows.requests() == 0
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    result = await flows.finish(result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_custom_environment_needs_a_url(
+    flows: Flows, mock_setup_entry: AsyncMock
+) -> None:
+    """Choosing Custom and leaving the URL out is an invalid URL."""
+    result = await flows.start()
+    connection = flows.connection()
+    del connection[CONF_BASE_URL]
+
+    result = await flows.submit(result, connection)
+
+    assert_form_errors(result, "user", {CONF_BASE_URL: "invalid_url"})
+    assert flows.requests() == 0
+    result = await flows.finish(result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize("org_id", INVALID_IDS)
+async def test_organisation_id_must_be_a_uuid(
+    hass: HomeAssistant, flows: Flows, mock_setup_entry: AsyncMock, org_id: str
+) -> None:
+    """Anything but a canonical UUID is refused on its field before a request is built."""
+    result = await flows.start()
+
+    result = await flows.submit(result, flows.connection(org_id=org_id))
+
+    assert_form_errors(result, "user", {CONF_ORG_ID: "invalid_uuid"})
+    assert flows.requests() == 0
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    result = await flows.finish(result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_url_and_organisation_errors_are_shown_together(
+    flows: Flows, mock_setup_entry: AsyncMock
+) -> None:
+    """Both bad fields are named at once."""
+    result = await flows.start()
+
+    result = await flows.submit(
+        result, flows.connection(base_url="http://podero.example", org_id="42")
+    )
+
+    assert_form_errors(
+        result, "user", {CONF_BASE_URL: "insecure_url", CONF_ORG_ID: "invalid_uuid"}
+    )
+    assert flows.requests() == 0
+    result = await flows.finish(result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    "environment_or_method",
+    [
+        pytest.param({CONF_ENVIRONMENT: "staging"}, id="unknown-environment"),
+        pytest.param({CONF_AUTH_METHOD: "password"}, id="unknown-auth-method"),
+    ],
+)
+async def test_user_step_refuses_choices_it_does_not_offer(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    environment_or_method: dict[str, str],
+) -> None:
+    """Values outside the lists fail the form's schema; nothing is sent, the form stays."""
+    result = await flows.start()
+
+    with pytest.raises(InvalidData):
+        await flows.submit(result, {**flows.connection(), **environment_or_method})
+
+    assert flows.requests() == 0
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    result = await flows.finish(result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_organisation_id_is_stored_in_canonical_form(
+    flows: Flows, mock_setup_entry: AsyncMock
+) -> None:
+    """An id pasted in upper case with spaces around it is stored (and unique) in lower case."""
+    sim = flows.sim
+    result = await flows.start()
+
+    result = await flows.submit(
+        result, flows.connection(org_id=f"  {sim.org_id.upper()} ")
+    )
+    result = await flows.finish(result)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_ORG_ID] == sim.org_id
+    assert result["result"].unique_id == f"{sim.org_id}_{sim.user_id}"
+
+
+# --- credentials steps -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("auth_method", "field", "wrong"),
+    [
+        pytest.param(AuthMethod.API_TOKEN, CONF_API_TOKEN, WRONG_TOKEN, id="token"),
+        pytest.param(
+            AuthMethod.CLIENT_CREDENTIALS, CONF_CLIENT_SECRET, WRONG_SECRET, id="secret"
+        ),
+        pytest.param(
+            AuthMethod.CLIENT_CREDENTIALS,
+            CONF_CLIENT_ID,
+            "unknown-client-id",
+            id="client-id",
+        ),
+    ],
+)
+async def test_rejected_credentials_are_invalid_auth(
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    auth_method: AuthMethod,
+    field: str,
+    wrong: str,
+) -> None:
+    """Podero's 401 for the credentials is shown as invalid_auth; the right ones then work."""
+    result = await flows.start()
+    result = await flows.submit(result, flows.connection(auth_method))
+
+    result = await flows.submit(
+        result, {**flows.credentials(auth_method), field: wrong}
+    )
+
+    assert_form_errors(result, auth_method.value, {"base": "invalid_auth"})
+    assert flows.requests() == 1
+    result = await flows.finish(result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_longest_allowed_token_is_sent(
+    flows: Flows, mock_setup_entry: AsyncMock
+) -> None:
+    """A 2048-character token is still tried (and here rejected by Podero)."""
+    result = await flows.start()
+    result = await flows.submit(result, flows.connection())
+
+    result = await flows.submit(result, {CONF_API_TOKEN: "x" * 2048})
+
+    assert_form_errors(result, "api_token", {"base": "invalid_auth"})
+    assert flows.requests() == 1
+    result = await flows.finish(result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize("value", INVALID_CREDENTIALS)
+@pytest.mark.parametrize(
+    ("auth_method", "field"),
+    [
+        pytest.param(AuthMethod.API_TOKEN, CONF_API_TOKEN, id="token"),
+        pytest.param(AuthMethod.CLIENT_CREDENTIALS, CONF_CLIENT_ID, id="client-id"),
+        pytest.param(AuthMethod.CLIENT_CREDENTIALS, CONF_CLIENT_SECRET, id="secret"),
+    ],
+)
+async def test_malformed_credentials_are_refused_without_a_request(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    auth_method: AuthMethod,
+    field: str,
+    value: str,
+) -> None:
+    """Empty, blank, spaced, invisible or overlong credentials never leave Home Assistant."""
+    result = await flows.start()
+    result = await flows.submit(result, flows.connection(auth_method))
+
+    result = await flows.submit(
+        result, {**flows.credentials(auth_method), field: value}
+    )
+
+    assert_form_errors(result, auth_method.value, {"base": "invalid_credentials"})
+    assert flows.requests() == 0
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    result = await flows.finish(result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize("auth_method", list(AuthMethod))
+async def test_credentials_are_stored_without_surrounding_whitespace(
+    flows: Flows, mock_setup_entry: AsyncMock, auth_method: AuthMethod
+) -> None:
+    """A paste with spaces or a line break around it is trimmed before use and storage."""
+    credentials = flows.credentials(auth_method)
+    result = await flows.start()
+    result = await flows.submit(result, flows.connection(auth_method))
+
+    result = await flows.submit(
+        result, {key: f"  {value}\n" for key, value in credentials.items()}
+    )
+    assert result["step_id"] == "user_select"
+    result = await flows.submit(result, {CONF_USER_ID: flows.sim.user_id})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert {key: result["data"][key] for key in credentials} == credentials
+
+
+@pytest.mark.parametrize(
+    ("auth_method", "kind", "route", "status"),
+    [
+        pytest.param(AuthMethod.API_TOKEN, "5xx", USERS_ROUTE, 503, id="server-error"),
+        pytest.param(AuthMethod.API_TOKEN, "5xx", USERS_ROUTE, 502, id="bad-gateway"),
+        pytest.param(AuthMethod.API_TOKEN, "429", USERS_ROUTE, None, id="rate-limited"),
+        pytest.param(
+            AuthMethod.CLIENT_CREDENTIALS,
+            "5xx",
+            TOKEN_ROUTE,
+            503,
+            id="token-endpoint-down",
+        ),
+    ],
+)
+async def test_server_trouble_is_cannot_connect(
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    auth_method: AuthMethod,
+    kind: str,
+    route: str,
+    status: int | None,
+) -> None:
+    """Error statuses and throttling while checking the credentials: cannot_connect, then retry."""
+    result = await flows.start()
+    result = await flows.submit(result, flows.connection(auth_method))
+    flows.sim.faults.script(kind, 1, route, status=status)
+
+    result = await flows.submit(result, flows.credentials(auth_method))
+
+    assert_form_errors(result, auth_method.value, {"base": "cannot_connect"})
+    result = await flows.finish(result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    ("auth_method", "route"),
+    [
+        pytest.param(AuthMethod.API_TOKEN, USERS_ROUTE, id="users-request"),
+        pytest.param(AuthMethod.CLIENT_CREDENTIALS, TOKEN_ROUTE, id="token-request"),
+    ],
+)
+async def test_unanswered_request_times_out_as_cannot_connect(
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    frozen_time: FrozenDateTimeFactory,
+    auth_method: AuthMethod,
+    route: str,
+) -> None:
+    """A request Podero never answers ends in cannot_connect after the timeout."""
+    result = await flows.start()
+    result = await flows.submit(result, flows.connection(auth_method))
+    flows.sim.faults.script("hang", 1, route)
+
+    result = await flows.submit_and_time_out(
+        result, flows.credentials(auth_method), frozen_time
+    )
+
+    assert_form_errors(result, auth_method.value, {"base": "cannot_connect"})
+    result = await flows.finish(result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_stopped_server_is_cannot_connect_until_it_is_back(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """Connection refused is cannot_connect; once the server runs again the flow succeeds."""
+    async with another_simulator() as (_, base_url):
+        pass
+    port = URL(base_url).port
+    assert port is not None
+    result = await flows.start()
+    result = await flows.submit(result, flows.connection(base_url=base_url))
+
+    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+
+    assert_form_errors(result, "api_token", {"base": "cannot_connect"})
+    async with another_simulator(port) as (restarted, _):
+        result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+        result = await flows.submit(result, {CONF_USER_ID: restarted.user_id})
+        assert restarted.counters()[HEAT_PUMPS_ROUTE] == 1
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_BASE_URL] == base_url
+
+
+@pytest.mark.parametrize(
+    ("auth_method", "route"),
+    [
+        pytest.param(AuthMethod.API_TOKEN, USERS_ROUTE, id="users-answer"),
+        pytest.param(AuthMethod.CLIENT_CREDENTIALS, TOKEN_ROUTE, id="token-answer"),
+    ],
+)
+async def test_malformed_answer_is_unknown(
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    caplog: pytest.LogCaptureFixture,
+    auth_method: AuthMethod,
+    route: str,
+) -> None:
+    """A truncated JSON answer is `unknown` (and logged); a good answer then succeeds."""
+    result = await flows.start()
+    result = await flows.submit(result, flows.connection(auth_method))
+    flows.sim.faults.script("malformed", 1, route)
+
+    result = await flows.submit(result, flows.credentials(auth_method))
+
+    assert_form_errors(result, auth_method.value, {"base": "unknown"})
+    assert "Unexpected answer from Podero while setting up" in caplog.text
+    result = await flows.finish(result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_deleted_users_are_not_offered(
+    flows: Flows, mock_setup_entry: AsyncMock
+) -> None:
+    """Should Podero list a deleted user, the dropdown still leaves it out."""
+    sim = flows.sim
+    users = [
+        organisation_user(sim.user_id, "Peter", "peter@example.com"),
+        organisation_user(
+            sim.deleted_user_id, "Former", "former@example.com", deleted=True
+        ),
+    ]
+    with podero_elsewhere(users):
+        result = await flows.start()
+        result = await flows.submit(result, flows.connection())
+        result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+
+    assert user_options(result) == [
+        {"value": sim.user_id, "label": "Peter <peter@example.com>"}
+    ]
+
+
+async def test_listing_forbidden_asks_for_the_user_id(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    listing_forbidden: AsyncMock,
+) -> None:
+    """Credentials that may not list users get a text field; the typed user is checked."""
+    sim = flows.sim
+    result = await flows.start()
+    result = await flows.submit(result, flows.connection())
+
+    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user_select"
+    assert result["errors"] == {}
+    assert user_options(result) is None
+    assert fields(result)[CONF_USER_ID]["required"] is True
+    assert listing_forbidden.call_count == 1
+
+    result = await flows.submit(result, {CONF_USER_ID: f" {sim.user_id.upper()} "})
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == f"Podero {sim.user_id[:8]}"
+    assert result["data"][CONF_USER_ID] == sim.user_id
+    assert result["result"].unique_id == f"{sim.org_id}_{sim.user_id}"
+    assert flows.requests_to(HEAT_PUMPS_ROUTE) == 1
+
+
+async def test_organisation_without_active_users_asks_for_the_user_id(
+    flows: Flows,
+) -> None:
+    """An empty user list also gets the text field instead of an empty dropdown."""
+    with podero_elsewhere([]):
+        result = await flows.start()
+        result = await flows.submit(result, flows.connection())
+        result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+
+    assert result["step_id"] == "user_select"
+    assert user_options(result) is None
+
+
+# --- user_select -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("user_id", INVALID_IDS)
+async def test_typed_user_id_must_be_a_uuid(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    listing_forbidden: AsyncMock,
+    user_id: str,
+) -> None:
+    """A typed user id that is not a UUID is refused before any request; a good one works."""
+    result = await flows.start()
+    result = await flows.submit(result, flows.connection())
+    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+    before = flows.requests()
+
+    result = await flows.submit(result, {CONF_USER_ID: user_id})
+
+    assert_form_errors(result, "user_select", {CONF_USER_ID: "invalid_uuid"})
+    assert flows.requests() == before
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    result = await flows.submit(result, {CONF_USER_ID: flows.sim.user_id})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_dropdown_refuses_a_user_it_does_not_offer(
+    hass: HomeAssistant, flows: Flows, mock_setup_entry: AsyncMock
+) -> None:
+    """Only the listed users can be picked; anything else fails the schema, unsent."""
+    result = await flows.to_user_select()
+    before = flows.requests()
+
+    with pytest.raises(InvalidData):
+        await flows.submit(result, {CONF_USER_ID: flows.sim.deleted_user_id})
+
+    assert flows.requests() == before
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    result = await flows.submit(result, {CONF_USER_ID: flows.sim.user_id})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    "user_id",
+    [
+        pytest.param(UNKNOWN_USER_ID, id="unknown-user"),
+        pytest.param(Simulator.deleted_user_id, id="deleted-user"),
+        pytest.param(Simulator.other_org_user_id, id="user-of-another-organisation"),
+    ],
+)
+async def test_typed_user_without_access_is_forbidden(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    listing_forbidden: AsyncMock,
+    user_id: str,
+) -> None:
+    """A user Podero does not know in this organisation (404) is `forbidden`; then a real one."""
+    result = await flows.start()
+    result = await flows.submit(result, flows.connection())
+    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+
+    result = await flows.submit(result, {CONF_USER_ID: user_id})
+
+    assert_form_errors(result, "user_select", {"base": "forbidden"})
+    assert flows.sim.requests()[-1]["status"] == 404
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    result = await flows.submit(result, {CONF_USER_ID: flows.sim.user_id})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_user_of_an_organisation_the_credentials_do_not_belong_to_is_forbidden(
+    hass: HomeAssistant, flows: Flows, mock_setup_entry: AsyncMock
+) -> None:
+    """Another organisation's id: listing is refused (403), so is its user, until access is granted."""
+    sim = flows.sim
+    result = await flows.start()
+    result = await flows.submit(result, flows.connection(org_id=sim.other_org_id))
+    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+    assert result["step_id"] == "user_select"
+    assert user_options(result) is None
+    assert sim.requests()[-1]["status"] == 403
+
+    result = await flows.submit(result, {CONF_USER_ID: sim.other_org_user_id})
+
+    assert_form_errors(result, "user_select", {"base": "forbidden"})
+    assert sim.requests()[-1]["status"] == 403
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    # The partner moves the token to that organisation; the same answer now goes through.
+    sim.tokens.add_static(sim.static_token, sim.other_org_id)
+    result = await flows.submit(result, {CONF_USER_ID: sim.other_org_user_id})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == f"{sim.other_org_id}_{sim.other_org_user_id}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "error"),
+    [
+        pytest.param("5xx", 500, "cannot_connect", id="server-error"),
+        pytest.param("malformed", None, "unknown", id="malformed"),
+    ],
+)
+async def test_failed_access_check_can_be_retried(
+    flows: Flows, mock_setup_entry: AsyncMock, kind: str, status: int | None, error: str
+) -> None:
+    """Trouble while reading the chosen user's devices is shown; choosing again succeeds."""
+    result = await flows.to_user_select()
+    flows.sim.faults.script(kind, 1, HEAT_PUMPS_ROUTE, status=status)
+
+    result = await flows.submit(result, {CONF_USER_ID: flows.sim.user_id})
+
+    assert_form_errors(result, "user_select", {"base": error})
+    result = await flows.submit(result, {CONF_USER_ID: flows.sim.user_id})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    "org_id",
+    [
+        pytest.param(Simulator.org_id, id="same-spelling"),
+        pytest.param(f" {Simulator.org_id.upper()} ", id="upper-case"),
+    ],
+)
+async def test_same_account_twice_is_already_configured(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    config_entry: MockConfigEntry,
+    org_id: str,
+) -> None:
+    """A second flow for an organisation user that has an entry aborts before checking access."""
+    config_entry.add_to_hass(hass)
+    result = await flows.start()
+    result = await flows.submit(result, flows.connection(org_id=org_id))
+    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+
+    result = await flows.submit(result, {CONF_USER_ID: flows.sim.user_id})
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert flows.requests_to(HEAT_PUMPS_ROUTE) == 0
+    assert hass.config_entries.async_entries(DOMAIN) == [config_entry]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: translations/en.json has no config.abort.already_in_progress",
+)
+async def test_same_account_in_two_open_flows_aborts_with_a_translated_reason(
+    hass: HomeAssistant, flows: Flows
+) -> None:
+    """A flow left open at the user choice (here after an error) blocks a second one.
+
+    Home Assistant aborts the second flow with `already_in_progress`; the reason needs a
+    translation, or the user sees the bare key.
+    """
+    first = await flows.to_user_select()
+    flows.sim.faults.script("5xx", 1, HEAT_PUMPS_ROUTE, status=503)
+    first = await flows.submit(first, {CONF_USER_ID: flows.sim.user_id})
+    assert_form_errors(first, "user_select", {"base": "cannot_connect"})
+    second = await flows.to_user_select()
+
+    result = await hass.config_entries.flow.async_configure(
+        second["flow_id"], {CONF_USER_ID: flows.sim.user_id}
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_in_progress"
+    assert result["reason"] in TRANSLATIONS["config"]["abort"]
+
+
+async def test_another_user_of_the_same_organisation_can_be_added(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    config_entry: MockConfigEntry,
+) -> None:
+    """Entries are per organisation user: a second household of the partner is a new entry."""
+    config_entry.add_to_hass(hass)
+    result = await flows.to_user_select()
+
+    result = await flows.submit(result, {CONF_USER_ID: flows.sim.second_user_id})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 2
+
+
+# --- reauthentication --------------------------------------------------------------------------
+
+
+async def test_reauth_asks_for_a_new_token_naming_the_entry(
+    hass: HomeAssistant, flows: Flows, config_entry: MockConfigEntry
+) -> None:
+    """The reauth form of a token entry asks for a token only, and names the entry."""
+    config_entry.add_to_hass(hass)
+
+    result = await flows.start_reauth(config_entry)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reauth_confirm"
+    assert result["errors"] == {}
+    assert list(fields(result)) == [CONF_API_TOKEN]
+    assert suggested(result) == {}
+    assert result["description_placeholders"] == {"name": "Peter Schmidt"}
+    assert flows.requests() == 0
+
+
+async def test_reauth_of_client_credentials_prefills_only_the_client_id(
+    hass: HomeAssistant, flows: Flows, client_credentials_entry: MockConfigEntry
+) -> None:
+    """The client id is shown again for convenience; the secret never is."""
+    client_credentials_entry.add_to_hass(hass)
+
+    result = await flows.start_reauth(client_credentials_entry)
+
+    assert result["step_id"] == "reauth_confirm"
+    assert list(fields(result)) == [CONF_CLIENT_ID, CONF_CLIENT_SECRET]
+    assert suggested(result) == {CONF_CLIENT_ID: flows.sim.client_id}
+
+
+async def test_reauth_with_a_new_token_updates_and_reloads_the_entry(
+    hass: HomeAssistant, flows: Flows, config_entry: MockConfigEntry
+) -> None:
+    """The old token was revoked: a wrong one is refused, the new one is stored and used."""
+    sim = flows.sim
+    await setup_integration(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    runtime_before = config_entry.runtime_data
+    old_data = dict(config_entry.data)
+    sim.revoke_tokens(sim.static_token)
+    sim.tokens.add_static(ROTATED_TOKEN, sim.org_id)
+    result = await flows.start_reauth(config_entry)
+
+    result = await flows.submit(result, {CONF_API_TOKEN: WRONG_TOKEN})
+    assert_form_errors(result, "reauth_confirm", {"base": "invalid_auth"})
+
+    result = await flows.submit(result, {CONF_API_TOKEN: ROTATED_TOKEN})
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert dict(config_entry.data) == {**old_data, CONF_API_TOKEN: ROTATED_TOKEN}
+    # Reloaded with the new token: the old one is revoked, so only the new one can load it.
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert config_entry.runtime_data is not runtime_before
+
+
+async def test_reauth_after_failed_setup_loads_the_entry_without_restart(
+    hass: HomeAssistant, flows: Flows, config_entry: MockConfigEntry
+) -> None:
+    """A revoked token fails setup and starts reauth; the new token brings the entry up."""
+    sim = flows.sim
+    sim.revoke_tokens(sim.static_token)
+    sim.tokens.add_static(ROTATED_TOKEN, sim.org_id)
+    await setup_integration(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flow["context"]["source"] == SOURCE_REAUTH
+    assert flow["step_id"] == "reauth_confirm"
+
+    result = await flows.submit(flow, {CONF_API_TOKEN: ROTATED_TOKEN})
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert config_entry.data[CONF_API_TOKEN] == ROTATED_TOKEN
+
+
+async def test_reauth_with_a_rotated_client_secret(
+    hass: HomeAssistant, flows: Flows, client_credentials_entry: MockConfigEntry
+) -> None:
+    """After the partner rotated the secret, the old one is refused and the new one stored."""
+    sim = flows.sim
+    await setup_integration(hass, client_credentials_entry)
+    old_data = dict(client_credentials_entry.data)
+    runtime_before = client_credentials_entry.runtime_data
+    old_secret = sim.client_secret
+    sim.client_secret = ROTATED_SECRET
+    result = await flows.start_reauth(client_credentials_entry)
+
+    result = await flows.submit(
+        result, {CONF_CLIENT_ID: sim.client_id, CONF_CLIENT_SECRET: old_secret}
+    )
+    assert_form_errors(result, "reauth_confirm", {"base": "invalid_auth"})
+
+    result = await flows.submit(
+        result, {CONF_CLIENT_ID: sim.client_id, CONF_CLIENT_SECRET: ROTATED_SECRET}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert dict(client_credentials_entry.data) == {
+        **old_data,
+        CONF_CLIENT_SECRET: ROTATED_SECRET,
+    }
+    # Reloaded: a fresh client had to obtain its token with the new secret.
+    assert client_credentials_entry.state is ConfigEntryState.LOADED
+    assert client_credentials_entry.runtime_data is not runtime_before
+
+
+@pytest.mark.parametrize(
+    ("token", "fault", "error"),
+    [
+        pytest.param(WRONG_TOKEN, None, "invalid_auth", id="wrong-token"),
+        pytest.param(OTHER_ORG_TOKEN, None, "forbidden", id="other-organisation"),
+        pytest.param(ROTATED_TOKEN, "5xx", "cannot_connect", id="server-error"),
+        pytest.param(ROTATED_TOKEN, "malformed", "unknown", id="malformed"),
+    ],
+)
+async def test_reauth_error_then_success(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    config_entry: MockConfigEntry,
+    token: str,
+    fault: str | None,
+    error: str,
+) -> None:
+    """Reauth checks the entry's own user: wrong, foreign or failing answers are shown."""
+    sim = flows.sim
+    sim.tokens.add_static(ROTATED_TOKEN, sim.org_id)
+    sim.tokens.add_static(OTHER_ORG_TOKEN, sim.other_org_id)
+    if fault is not None:
+        sim.faults.script(fault, 1, HEAT_PUMPS_ROUTE)
+    config_entry.add_to_hass(hass)
+    result = await flows.start_reauth(config_entry)
+
+    result = await flows.submit(result, {CONF_API_TOKEN: token})
+
+    assert_form_errors(result, "reauth_confirm", {"base": error})
+    assert config_entry.data[CONF_API_TOKEN] == sim.static_token
+    result = await flows.submit(result, {CONF_API_TOKEN: ROTATED_TOKEN})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert config_entry.data[CONF_API_TOKEN] == ROTATED_TOKEN
+
+
+@pytest.mark.parametrize("value", INVALID_CREDENTIALS)
+@pytest.mark.parametrize(
+    ("entry_fixture", "field"),
+    [
+        pytest.param("config_entry", CONF_API_TOKEN, id="token"),
+        pytest.param("client_credentials_entry", CONF_CLIENT_ID, id="client-id"),
+        pytest.param("client_credentials_entry", CONF_CLIENT_SECRET, id="secret"),
+    ],
+)
+async def test_reauth_refuses_malformed_credentials_without_a_request(
+    hass: HomeAssistant,
+    request: pytest.FixtureRequest,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    entry_fixture: str,
+    field: str,
+    value: str,
+) -> None:
+    """Reauth applies the same credential checks as setup, then accepts good ones."""
+    entry: MockConfigEntry = request.getfixturevalue(entry_fixture)
+    entry.add_to_hass(hass)
+    credentials = flows.credentials(AuthMethod(entry.data[CONF_AUTH_METHOD]))
+    result = await flows.start_reauth(entry)
+
+    result = await flows.submit(result, {**credentials, field: value})
+
+    assert_form_errors(result, "reauth_confirm", {"base": "invalid_credentials"})
+    assert flows.requests() == 0
+    result = await flows.submit(result, credentials)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+
+
+# --- reconfiguration ---------------------------------------------------------------------------
+
+
+async def test_reconfigure_form_shows_the_current_connection(
+    hass: HomeAssistant, flows: Flows, config_entry: MockConfigEntry
+) -> None:
+    """Environment, URL and method are pre-filled; organisation and user cannot change here."""
+    config_entry.add_to_hass(hass)
+
+    result = await flows.start_reconfigure(config_entry)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert list(fields(result)) == [CONF_ENVIRONMENT, CONF_BASE_URL, CONF_AUTH_METHOD]
+    assert suggested(result) == {
+        CONF_ENVIRONMENT: Environment.CUSTOM,
+        CONF_BASE_URL: flows.podero.base_url,
+        CONF_AUTH_METHOD: AuthMethod.API_TOKEN,
+    }
+    assert flows.requests() == 0
+
+
+async def test_reconfigure_from_token_to_client_credentials_drops_the_token(
+    hass: HomeAssistant, flows: Flows, config_entry: MockConfigEntry
+) -> None:
+    """Switching method asks for the new credentials, keeps the account, forgets the token."""
+    sim = flows.sim
+    await setup_integration(hass, config_entry)
+    runtime_before = config_entry.runtime_data
+    result = await flows.start_reconfigure(config_entry)
+
+    result = await flows.submit(
+        result, flows.reconnection(AuthMethod.CLIENT_CREDENTIALS)
+    )
+    assert result["step_id"] == "client_credentials"
+    result = await flows.submit(
+        result, {CONF_CLIENT_ID: sim.client_id, CONF_CLIENT_SECRET: WRONG_SECRET}
+    )
+    assert_form_errors(result, "client_credentials", {"base": "invalid_auth"})
+
+    result = await flows.submit(
+        result, flows.credentials(AuthMethod.CLIENT_CREDENTIALS)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert dict(config_entry.data) == {
+        CONF_ENVIRONMENT: Environment.CUSTOM,
+        CONF_BASE_URL: flows.podero.base_url,
+        CONF_AUTH_METHOD: AuthMethod.CLIENT_CREDENTIALS,
+        CONF_CLIENT_ID: sim.client_id,
+        CONF_CLIENT_SECRET: sim.client_secret,
+        CONF_ORG_ID: sim.org_id,
+        CONF_USER_ID: sim.user_id,
+    }
+    assert config_entry.unique_id == f"{sim.org_id}_{sim.user_id}"
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert config_entry.runtime_data is not runtime_before
+    # The static token can go: the entry now runs on client credentials.
+    sim.revoke_tokens(sim.static_token)
+    await hass.config_entries.async_reload(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.LOADED
+
+
+async def test_reconfigure_from_client_credentials_to_token_drops_id_and_secret(
+    hass: HomeAssistant, flows: Flows, client_credentials_entry: MockConfigEntry
+) -> None:
+    """Switching back to a token leaves no client id or secret behind."""
+    sim = flows.sim
+    await setup_integration(hass, client_credentials_entry)
+    runtime_before = client_credentials_entry.runtime_data
+    result = await flows.start_reconfigure(client_credentials_entry)
+
+    result = await flows.submit(result, flows.reconnection(AuthMethod.API_TOKEN))
+    assert result["step_id"] == "api_token"
+    result = await flows.submit(result, {CONF_API_TOKEN: sim.static_token})
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert dict(client_credentials_entry.data) == {
+        CONF_ENVIRONMENT: Environment.CUSTOM,
+        CONF_BASE_URL: flows.podero.base_url,
+        CONF_AUTH_METHOD: AuthMethod.API_TOKEN,
+        CONF_API_TOKEN: sim.static_token,
+        CONF_ORG_ID: sim.org_id,
+        CONF_USER_ID: sim.user_id,
+    }
+    assert client_credentials_entry.state is ConfigEntryState.LOADED
+    assert client_credentials_entry.runtime_data is not runtime_before
+
+
+async def test_reconfigure_moves_the_entry_to_another_address(
+    hass: HomeAssistant, flows: Flows, config_entry: MockConfigEntry
+) -> None:
+    """A new URL is checked there, stored, and the reloaded entry talks to it."""
+    await setup_integration(hass, config_entry)
+    async with another_simulator() as (moved, base_url):
+        result = await flows.start_reconfigure(config_entry)
+        result = await flows.submit(result, flows.reconnection(base_url=base_url))
+        requests_at_old_address = flows.requests()
+
+        result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+        await hass.async_block_till_done()
+
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "reconfigure_successful"
+        assert config_entry.data[CONF_BASE_URL] == base_url
+        assert config_entry.state is ConfigEntryState.LOADED
+        assert moved.counters()[HEAT_PUMPS_ROUTE] >= 2  # the check, then the reload
+        assert flows.requests() == requests_at_old_address
+        await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+async def test_reconfigure_to_production(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    config_entry: MockConfigEntry,
+) -> None:
+    """Moving to Production stores Podero's own URL and checks access there."""
+    config_entry.add_to_hass(hass)
+    with podero_elsewhere([]) as (list_users, list_devices):
+        result = await flows.start_reconfigure(config_entry)
+        result = await flows.submit(
+            result, flows.reconnection(environment=Environment.PRODUCTION, base_url="")
+        )
+        result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert config_entry.data[CONF_ENVIRONMENT] == Environment.PRODUCTION
+    assert config_entry.data[CONF_BASE_URL] == PRODUCTION_URL
+    client = list_devices.call_args.args[0]
+    assert (client.base_url, client.user_id) == (PRODUCTION_URL, flows.sim.user_id)
+    # Reconfiguring never lists users: the account is fixed.
+    list_users.assert_not_called()
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        pytest.param("http://podero.example.com", "insecure_url", id="insecure"),
+        pytest.param("https://podero.example.com/api", "invalid_url", id="path"),
+        pytest.param("", "invalid_url", id="empty"),
+    ],
+)
+async def test_reconfigure_refuses_a_bad_url_then_accepts_a_good_one(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    config_entry: MockConfigEntry,
+    url: str,
+    error: str,
+) -> None:
+    """A bad URL is named on its field, nothing is sent, the entry is unchanged."""
+    config_entry.add_to_hass(hass)
+    old_data = dict(config_entry.data)
+    result = await flows.start_reconfigure(config_entry)
+
+    result = await flows.submit(result, flows.reconnection(base_url=url))
+
+    assert_form_errors(result, "reconfigure", {CONF_BASE_URL: error})
+    assert suggested(result)[CONF_BASE_URL] == url
+    assert flows.requests() == 0
+    assert dict(config_entry.data) == old_data
+    result = await flows.submit(result, flows.reconnection())
+    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+
+
+@pytest.mark.parametrize(
+    ("token", "error"),
+    [
+        pytest.param(WRONG_TOKEN, "invalid_auth", id="wrong-token"),
+        pytest.param(OTHER_ORG_TOKEN, "forbidden", id="other-organisation"),
+        pytest.param("two words", "invalid_credentials", id="malformed-token"),
+    ],
+)
+async def test_reconfigure_refuses_credentials_that_do_not_reach_the_account(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    config_entry: MockConfigEntry,
+    token: str,
+    error: str,
+) -> None:
+    """New credentials must open the same organisation user; the entry changes only then."""
+    sim = flows.sim
+    sim.tokens.add_static(OTHER_ORG_TOKEN, sim.other_org_id)
+    config_entry.add_to_hass(hass)
+    old_data = dict(config_entry.data)
+    result = await flows.start_reconfigure(config_entry)
+    result = await flows.submit(result, flows.reconnection())
+
+    result = await flows.submit(result, {CONF_API_TOKEN: token})
+
+    assert_form_errors(result, "api_token", {"base": error})
+    assert dict(config_entry.data) == old_data
+    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+
+
+# --- options -----------------------------------------------------------------------------------
+
+
+async def test_options_default_to_five_minutes(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    config_entry: MockConfigEntry,
+) -> None:
+    """A new entry's options form offers 300 s, bounded to 30..3600 s."""
+    await setup_integration(hass, config_entry)
+
+    result = await flows.start_options(config_entry)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    form = fields(result)
+    assert list(form) == [CONF_SCAN_INTERVAL]
+    assert form[CONF_SCAN_INTERVAL]["default"] == 300
+    number = form[CONF_SCAN_INTERVAL]["selector"]["number"]
+    assert (number["min"], number["max"], number["unit_of_measurement"]) == (
+        30,
+        3600,
+        "s",
+    )
+    assert suggested(result) == {}
+
+
+async def test_options_change_reloads_the_entry_with_the_new_interval(
+    hass: HomeAssistant, flows: Flows, config_entry: MockConfigEntry
+) -> None:
+    """A new interval is stored as whole seconds and the reloaded entry polls at it."""
+    await setup_integration(hass, config_entry)
+    runtime_before = config_entry.runtime_data
+    assert runtime_before.coordinator.update_interval == timedelta(seconds=300)
+    result = await flows.start_options(config_entry)
+
+    result = await flows.submit_options(result, {CONF_SCAN_INTERVAL: 60})
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {CONF_SCAN_INTERVAL: 60}
+    assert config_entry.options == {CONF_SCAN_INTERVAL: 60}
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert config_entry.runtime_data is not runtime_before
+    assert config_entry.runtime_data.coordinator.update_interval == timedelta(
+        seconds=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [(30, 30), (3600, 3600), (90.0, 90), ("120", 120), (299.7, 299)],
+)
+async def test_options_accept_the_allowed_range_as_whole_seconds(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    config_entry: MockConfigEntry,
+    typed: float | str,
+    stored: int,
+) -> None:
+    """Anything from 30 s to an hour is taken and stored as an int."""
+    await setup_integration(hass, config_entry)
+    result = await flows.start_options(config_entry)
+
+    result = await flows.submit_options(result, {CONF_SCAN_INTERVAL: typed})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert config_entry.options == {CONF_SCAN_INTERVAL: stored}
+    assert type(config_entry.options[CONF_SCAN_INTERVAL]) is int
+
+
+@pytest.mark.parametrize("typed", [29, 29.9, 3601, 0, -300, "nan", "inf", "soon", None])
+async def test_options_refuse_values_outside_the_range(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    config_entry: MockConfigEntry,
+    typed: float | str | None,
+) -> None:
+    """Too short, too long or not a number fails the form; the options stay as they were."""
+    await setup_integration(hass, config_entry)
+    result = await flows.start_options(config_entry)
+
+    with pytest.raises(InvalidData):
+        await flows.submit_options(result, {CONF_SCAN_INTERVAL: typed})
+
+    assert config_entry.options == {}
+
+
+async def test_options_form_shows_the_current_interval(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    config_entry: MockConfigEntry,
+) -> None:
+    """Opening the options again pre-fills the interval chosen before."""
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        config_entry, options={CONF_SCAN_INTERVAL: 900}
+    )
+
+    result = await flows.start_options(config_entry)
+
+    assert suggested(result) == {CONF_SCAN_INTERVAL: 900}
