@@ -13,6 +13,7 @@ import json
 import logging
 import time
 from typing import Any, override
+from urllib.parse import quote_plus
 
 import aiohttp
 
@@ -139,16 +140,17 @@ class _GrantAuth(PoderoAuth):
         url: str,
         body: Mapping[str, Any],
         *,
-        basic: aiohttp.BasicAuth | None = None,
+        authorization: str | None = None,
     ) -> Mapping[str, Any]:
         """POST a token request and return the decoded answer, mapping failures to our errors."""
+        headers = {"Cache-Control": "no-cache"}
+        if authorization is not None:
+            headers["Authorization"] = authorization
         try:
             async with asyncio.timeout(self._timeout):
-                async with session.post(
-                    url, json=body, auth=basic, headers={"Cache-Control": "no-cache"}
-                ) as response:
+                async with session.post(url, json=body, headers=headers) as response:
                     status = response.status
-                    text = await response.text()
+                    payload = await response.read()
         except TimeoutError as err:
             raise PoderoTimeoutError("Timed out requesting an access token") from err
         except aiohttp.ClientError as err:
@@ -161,7 +163,9 @@ class _GrantAuth(PoderoAuth):
         if status >= 300:
             raise PoderoServerError(status, f"Token endpoint answered HTTP {status}")
         try:
-            data = json.loads(text)
+            # Bytes, not response.text(): a body that is not UTF-8 must not escape as a
+            # UnicodeDecodeError (json.loads raises it as a ValueError here).
+            data = json.loads(payload)
         except ValueError as err:
             raise PoderoMalformedResponseError(
                 "Token endpoint sent invalid JSON"
@@ -209,7 +213,11 @@ class ClientCredentialsAuth(_GrantAuth):
             session,
             base_url + TOKEN_PATH,
             {"grant_type": "client_credentials"},
-            basic=aiohttp.BasicAuth(self._client_id, self._client_secret),
+            # RFC 6749 2.3.1: form-encode both before Basic encoding (django-oauth-toolkit
+            # decodes them again), so a ":" or non-ASCII character cannot break the header.
+            authorization=aiohttp.encode_basic_auth(
+                quote_plus(self._client_id), quote_plus(self._client_secret)
+            ),
         )
         return self._access_token(data)
 

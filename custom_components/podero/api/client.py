@@ -8,10 +8,11 @@ put into a URL, every request has a timeout, and every failure surfaces as a typ
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 import json
 import logging
+import math
 from typing import Any, Final
 
 import aiohttp
@@ -61,7 +62,6 @@ class _Request:
     path: str
     body: Any
     params: Mapping[str, str] | None
-    headers: Mapping[str, str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,11 +310,10 @@ class PoderoClient:
         *,
         json: Any = None,
         params: Mapping[str, str] | None = None,
-        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Send one API request (renewing the token once on 401) and decode the answer."""
         token = await self._auth.token(self._session, self._base_url)
-        request = _Request(method, path, json, params, headers)
+        request = _Request(method, path, json, params)
         response = await self._send(request, token)
         if response.status == 401 and self._auth.can_renew:
             token = await self._auth.renew(self._session, self._base_url, token)
@@ -333,8 +332,6 @@ class PoderoClient:
     async def _send(self, request: _Request, token: str) -> _Response:
         method, path = request.method, request.path
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        if request.headers:
-            headers.update(request.headers)
         started = asyncio.get_running_loop().time()
         try:
             async with asyncio.timeout(self._timeout):
@@ -386,11 +383,12 @@ class PoderoClient:
             return PoderoNotFoundError(status, message)
         if status == 409:
             conflict = _conflict_body(body)
+            # Unknown reasons are shown to users, so they are scrubbed like the message.
             return PoderoConflictError(
                 status,
                 message,
-                state=as_str(conflict.get("state")),
-                reason=as_str(conflict.get("reason")),
+                state=self._scrub_optional(as_str(conflict.get("state"))),
+                reason=self._scrub_optional(as_str(conflict.get("reason"))),
             )
         if status in (400, 422):
             return PoderoValidationError(status, message, fields=_invalid_fields(body))
@@ -406,6 +404,9 @@ class PoderoClient:
             if secret:
                 text = text.replace(secret, "**REDACTED**")
         return text[:_MAX_MESSAGE_LENGTH]
+
+    def _scrub_optional(self, text: str | None) -> str | None:
+        return None if text is None else self._scrub(text)
 
 
 def _has_uuid_id(item: Mapping[str, Any], what: str) -> bool:
@@ -484,14 +485,20 @@ def _retry_after_seconds(value: str | None) -> float | None:
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        # "inf"/"nan" parse as floats but are no delay anyone can wait for.
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)
     except TypeError, ValueError:
         return None
-    return max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
+    if when.tzinfo is None:
+        # "-0000" yields a naive result; HTTP dates are always UTC (RFC 9110).
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _short(path: str) -> str:
