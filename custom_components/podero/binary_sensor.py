@@ -41,12 +41,15 @@ COMMON: tuple[PoderoBinarySensorDescription[Any], ...] = (
         key="cloud_connection",
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda device: device.is_authenticated,
     ),
     PoderoBinarySensorDescription[Device](
         key="action_needed",
         device_class=BinarySensorDeviceClass.PROBLEM,
-        value_fn=lambda device: device.action_needed or bool(device.actions),
+        # Listed actions prove that something is needed; otherwise trust the flag, and
+        # show unknown (not "no problem") when Podero did not send it.
+        value_fn=lambda device: True if device.actions else device.action_needed,
         # Only the action codes: resolution links carry signed secrets.
         attributes_fn=lambda device: {
             "actions": [action.code for action in device.actions]
@@ -76,10 +79,12 @@ ELECTRIC_VEHICLE: tuple[PoderoBinarySensorDescription[Any], ...] = (
     *_plug_and_charge(),
     PoderoBinarySensorDescription[ElectricVehicle](
         key="fully_charged",
+        entity_registry_enabled_default=False,
         value_fn=lambda vehicle: vehicle.is_fully_charged,
     ),
     PoderoBinarySensorDescription[ElectricVehicle](
         key="boost_armed",
+        entity_registry_enabled_default=False,
         value_fn=lambda vehicle: vehicle.boost_for_next_session,
     ),
 )

@@ -45,6 +45,8 @@ def _boost_buttons(
         ),
         PoderoButtonDescription(
             key="cancel_boost",
+            # Rarely needed (a boost ends by itself), so not on dashboards by default.
+            entity_registry_enabled_default=False,
             press_fn=lambda coordinator, device_id: coordinator.async_cancel_boost(
                 model, device_id
             ),

@@ -86,6 +86,7 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         self._boost_deadlines: dict[DeviceKind, datetime] = {}
         self._boost_timers: dict[DeviceKind, CALLBACK_TYPE] = {}
         self._registry_ids: frozenset[str] | None = None
+        self._target_listeners: dict[str, set[CALLBACK_TYPE]] = {}
 
     @property
     def account_id(self) -> str:
@@ -281,12 +282,14 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         updated = await self.async_call(
             self.client.update_device(model, device_id, changes)
         )
-        await self._apply(lambda data: _with_device(data, updated))
+        await self._apply(device_id, lambda data: _with_device(data, updated))
 
     async def async_update_charging_config(self, changes: Mapping[str, Any]) -> None:
         """Write owner-level charging settings and show what the API returned."""
         config = await self.async_call(self.client.update_charging_config(**changes))
-        await self._apply(lambda data: replace(data, charging_config=config))
+        await self._apply(
+            self.account_id, lambda data: replace(data, charging_config=config)
+        )
 
     async def async_start_boost(
         self, model: type[ElectricVehicle | Wallbox], device_id: str
@@ -302,10 +305,31 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         await self.async_call(self.client.cancel_boost(model, device_id))
         self.async_watch_boost(model.kind)
 
-    async def _apply(self, change: Callable[[PoderoData], PoderoData]) -> None:
-        """Put a write's result into the data and notify the entities at once."""
+    @callback
+    def async_add_target_listener(
+        self, target: str, update: CALLBACK_TYPE
+    ) -> CALLBACK_TYPE:
+        """Call `update` when a write changed this target (a device id or the account)."""
+        self._target_listeners.setdefault(target, set()).add(update)
+
+        @callback
+        def remove() -> None:
+            self._target_listeners[target].discard(update)
+
+        return remove
+
+    async def _apply(
+        self, target: str, change: Callable[[PoderoData], PoderoData]
+    ) -> None:
+        """Put a write's result into the data and notify that target's entities at once.
+
+        Only the written device's entities are told: on a large account, waking every
+        entity for one switch would cost more than the request itself.
+        """
         if self.last_update_success:
-            self.async_set_updated_data(change(self.data))
+            self.data = change(self.data)
+            for update in list(self._target_listeners.get(target, ())):
+                update()
             return
         # The last refresh failed as a whole, so the rest of the data is stale: keep the
         # change, but let a refresh (not the write) decide what is available again.

@@ -6,12 +6,14 @@ and how to write changes, so each platform needs one entity class driven by its 
 """
 
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, override
 
 from homeassistant.core import callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -62,12 +64,12 @@ class Target[T](ABC):
 class DeviceTarget(Target[Device]):
     """One Podero device."""
 
-    def __init__(self, device: Device) -> None:
-        """Describe the device for the device registry."""
+    def __init__(self, device: Device, *, ambiguous: bool = False) -> None:
+        """Describe the device for the device registry (see `_device_info`)."""
         self.model = type(device)
         self.device_id = device.id
         self.unique_prefix = device.id
-        self.device_info = _device_info(device)
+        self.device_info = _device_info(device, ambiguous=ambiguous)
 
     @override
     def lookup(self, data: PoderoData) -> Device | None:
@@ -104,18 +106,27 @@ class AccountTarget(Target[ChargingConfig]):
         await coordinator.async_update_charging_config(changes)
 
 
-def _device_info(device: Device) -> DeviceInfo:
-    """Register a device by make and model; named "<make> heat pump", "<make> <model>", ..."""
+def _base_name(device: Device) -> tuple[str, str, str]:
+    """Return the name translation key and its placeholders, before disambiguation."""
     model = device.device_model
     name_key = _DEVICE_NAME_KEYS[device.kind]
-    placeholders = {
-        "manufacturer": model.manufacturer or "",
-        "model": model.model or "",
-    }
     if not model.manufacturer or (
         device.kind is DeviceKind.ELECTRIC_VEHICLE and not model.model
     ):
         name_key = f"{name_key}_generic"
+    return name_key, model.manufacturer or "", model.model or ""
+
+
+def _device_info(device: Device, *, ambiguous: bool) -> DeviceInfo:
+    """Register a device by make and model: "<make> heat pump", "<make> <model>", ...
+
+    When several devices of the account would get the same name, each name ends with the
+    start of the device id: users can tell them apart, and entity ids do not collide.
+    """
+    model = device.device_model
+    name_key, manufacturer, model_name = _base_name(device)
+    if ambiguous:
+        name_key = f"{name_key}_distinct"
     return DeviceInfo(
         identifiers={(DOMAIN, device.id)},
         manufacturer=model.manufacturer,
@@ -124,7 +135,11 @@ def _device_info(device: Device) -> DeviceInfo:
         else model.model,
         model_id=model.type_name,
         translation_key=name_key,
-        translation_placeholders=placeholders,
+        translation_placeholders={
+            "manufacturer": manufacturer,
+            "model": model_name,
+            "suffix": device.id[:6],
+        },
     )
 
 
@@ -179,6 +194,15 @@ class PoderoEntity[T](CoordinatorEntity[PoderoCoordinator]):
         self._written = written
         self.async_write_ha_state()
 
+    @override
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.async_add_target_listener(
+                self.target.unique_prefix, self._handle_coordinator_update
+            )
+        )
+
     async def async_write(self, changes: Mapping[str, Any]) -> None:
         """Write changes to the target and show the API's answer."""
         await self.target.async_write(self.coordinator, changes)
@@ -192,11 +216,22 @@ def _subjects(
 ) -> Iterator[tuple[TargetKind, str, Any, Callable[[], Target[Any]]]]:
     """Yield (kind, unique prefix, data, target factory) for everything entities can bind to."""
     data = coordinator.data
+    names = Counter(
+        _base_name(device)
+        for devices in data.devices.values()
+        for device in devices.values()
+    )
     for kind, devices in data.devices.items():
         if kind in data.unavailable:
             continue
         for device_id, device in devices.items():
-            yield kind, device_id, device, partial(DeviceTarget, device)
+            ambiguous = names[_base_name(device)] > 1
+            yield (
+                kind,
+                device_id,
+                device,
+                partial(DeviceTarget, device, ambiguous=ambiguous),
+            )
     if data.charging_config is not None and data.has_charging_devices:
         yield (
             ACCOUNT,
@@ -215,44 +250,43 @@ def async_setup_platform_entities(
 ) -> None:
     """Add entities for every target now, and for targets that appear later.
 
-    An entity forgets itself from the known set when Home Assistant removes it (for example
-    because its device disappeared), so a device that comes back gets its entities again,
-    and never twice.
+    Each entity is created once per target (Home Assistant keeps the ones the user disabled
+    out by itself). When the coordinator has removed a vanished device from the device
+    registry, its entities are gone too, so the target is forgotten and a device that comes
+    back gets its entities again - never twice.
     """
     coordinator = entry.runtime_data.coordinator
-    known: set[str] = set()
-    # Data objects already examined: an unchanged object cannot need new entities.
+    registry = dr.async_get(coordinator.hass)
+    # Unique ids created per target, and the data object each target was last examined with:
+    # an unchanged object cannot need new entities.
+    created: dict[str, set[str]] = {}
     examined: dict[str, Any] = {}
 
     @callback
     def add_new_entities() -> None:
         new: list[PoderoEntity[Any]] = []
+        present: set[str] = set()
         for kind, prefix, subject, make_target in _subjects(coordinator):
+            present.add(prefix)
             if examined.get(prefix) is subject:
                 continue
             examined[prefix] = subject
+            done = created.setdefault(prefix, set())
             target: Target[Any] | None = None
             for description in descriptions.get(kind, ()):
-                unique_id = f"{prefix}_{description.key}"
-                if unique_id in known or not description.exists_fn(subject):
+                if description.key in done or not description.exists_fn(subject):
                     continue
                 target = target or make_target()
-                entity = factory(coordinator, target, description)
-                known.add(unique_id)
-                entity.async_on_remove(
-                    partial(_forget, known, examined, unique_id, prefix)
-                )
-                new.append(entity)
+                done.add(description.key)
+                new.append(factory(coordinator, target, description))
+        for prefix in [prefix for prefix in examined if prefix not in present]:
+            if not registry.async_get_device_by_identifier(
+                (DOMAIN, prefix), entry.entry_id
+            ):
+                del examined[prefix]
+                created.pop(prefix, None)
         if new:
             async_add_entities(new)
 
     add_new_entities()
     entry.async_on_unload(coordinator.async_add_listener(add_new_entities))
-
-
-def _forget(
-    known: set[str], examined: dict[str, Any], unique_id: str, prefix: str
-) -> None:
-    """Let a removed entity be created again if its target shows up again."""
-    known.discard(unique_id)
-    examined.pop(prefix, None)

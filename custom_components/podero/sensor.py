@@ -145,6 +145,7 @@ COMMON: tuple[PoderoSensorDescription[Any], ...] = (
         key="last_update",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda device: device.current_state_last_updated_at,
     ),
 )
@@ -208,12 +209,14 @@ ELECTRIC_VEHICLE: tuple[PoderoSensorDescription[Any], ...] = (
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=1,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda vehicle: vehicle.battery_capacity_kwh,
     ),
     PoderoSensorDescription[ElectricVehicle](
         key="charge_limit",
         native_unit_of_measurement=PERCENTAGE,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda vehicle: vehicle.charge_target_max,
     ),
     PoderoSensorDescription[ElectricVehicle](
@@ -226,6 +229,7 @@ ELECTRIC_VEHICLE: tuple[PoderoSensorDescription[Any], ...] = (
 
 
 def _has_battery(inverter: SolarInverter) -> bool:
+    """Battery entities exist with a battery, and go unavailable if it is disconnected."""
     return inverter.is_battery_connected is not False
 
 
@@ -242,6 +246,7 @@ SOLAR_INVERTER: tuple[PoderoSensorDescription[Any], ...] = (
         "battery_power",
         lambda inverter: inverter.battery_charge_discharge_power_w,
         exists_fn=_has_battery,
+        available_fn=_has_battery,
     ),
     PoderoSensorDescription[SolarInverter](
         key="battery_level",
@@ -250,6 +255,7 @@ SOLAR_INVERTER: tuple[PoderoSensorDescription[Any], ...] = (
         native_unit_of_measurement=PERCENTAGE,
         suggested_display_precision=0,
         exists_fn=_has_battery,
+        available_fn=_has_battery,
         value_fn=lambda inverter: inverter.battery_charge_level_percent,
     ),
 )
@@ -266,6 +272,7 @@ WALLBOX: tuple[PoderoSensorDescription[Any], ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=list(_WALLBOX_CONNECTION.values()),
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda wallbox: wallbox_connection(wallbox.connection),
     ),
     PoderoSensorDescription[Wallbox](

@@ -55,6 +55,22 @@ class Session:
     base_url: str
 
 
+def entry_from(credentials: dict[str, Any], base_url: str) -> MockConfigEntry:
+    """Build an API-token config entry from the simulator's start-up line."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=f"{credentials['org_id']}_{credentials['user_id']}",
+        data={
+            CONF_ENVIRONMENT: Environment.CUSTOM,
+            CONF_BASE_URL: base_url,
+            CONF_ORG_ID: credentials["org_id"],
+            CONF_USER_ID: credentials["user_id"],
+            CONF_AUTH_METHOD: AuthMethod.API_TOKEN,
+            CONF_API_TOKEN: credentials["token"],
+        },
+    )
+
+
 def entry_for(
     session: Session, *, oauth: bool = False, options: dict[str, Any] | None = None
 ) -> MockConfigEntry:
@@ -93,8 +109,8 @@ def _resolver() -> ThreadedResolver:
 
 
 @asynccontextmanager
-async def running(app: web.Application) -> AsyncIterator[Session]:
-    """Serve the simulator app and start a Home Assistant that may load our integration."""
+async def home_assistant() -> AsyncIterator[HomeAssistant]:
+    """Start a Home Assistant (temporary config dir) that may load our integration."""
     with (
         tempfile.TemporaryDirectory(prefix="podero-harness-") as config_dir,
         # Home Assistant resolves through zeroconf, which needs the network integration;
@@ -104,17 +120,24 @@ async def running(app: web.Application) -> AsyncIterator[Session]:
             return_value=_resolver(),
         ),
     ):
-        async with (
-            serve(app, host="127.0.0.1", port=0) as base_url,
-            async_test_home_assistant(config_dir=config_dir) as hass,
-        ):
+        async with async_test_home_assistant(config_dir=config_dir) as hass:
             # The harness disables custom integrations unless told otherwise.
             hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
             await hass.config.async_set_time_zone("Europe/Vienna")
             try:
-                yield Session(hass, app[SIMULATOR], base_url)
+                yield hass
             finally:
                 await hass.async_stop(force=True)
+
+
+@asynccontextmanager
+async def running(app: web.Application) -> AsyncIterator[Session]:
+    """Serve the simulator app in-process and start Home Assistant next to it."""
+    async with (
+        serve(app, host="127.0.0.1", port=0) as base_url,
+        home_assistant() as hass,
+    ):
+        yield Session(hass, app[SIMULATOR], base_url)
 
 
 def simulator_app(**kwargs: Any) -> web.Application:
