@@ -78,6 +78,7 @@ def _check_band(start: int | None, stop: int | None, band: int | None) -> None:
 
 
 def _has_battery(inverter: SolarInverter) -> bool:
+    """Battery entities exist with a battery, and go unavailable if it is disconnected."""
     return inverter.is_battery_connected is not False
 
 
@@ -102,6 +103,7 @@ MIN_BATTERY_CHARGE = PoderoNumberDescription[SolarInverter](
     native_unit_of_measurement=PERCENTAGE,
     mode=NumberMode.SLIDER,
     exists_fn=_has_battery,
+    available_fn=_has_battery,
     value_fn=lambda inverter: inverter.min_battery_charge,
     changes_fn=lambda value: {"min_battery_charge": value},
     validate_fn=_check_min_battery,
@@ -117,6 +119,7 @@ MAX_BATTERY_CHARGE = PoderoNumberDescription[SolarInverter](
     native_unit_of_measurement=PERCENTAGE,
     mode=NumberMode.SLIDER,
     exists_fn=_has_battery,
+    available_fn=_has_battery,
     value_fn=lambda inverter: inverter.max_battery_charge,
     changes_fn=lambda value: {"max_battery_charge": value},
     validate_fn=_check_max_battery,
