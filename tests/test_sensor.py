@@ -1,0 +1,371 @@
+"""Sensors: readings, states and health of every Podero device.
+
+Readings are shown as Podero reports them, signs included: grid power is positive while
+exporting and battery power positive while discharging. Values the integration cannot
+interpret (new enum members, wrong types, missing fields) show as unknown.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.podero.const import DOMAIN
+from podero_simulator import Simulator
+from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID, INVERTER_ID, WALLBOX_ID
+
+from .helpers import SimulatedPodero, advance, setup_integration
+
+HEAT_PUMP_MODE = "sensor.nibe_heat_pump_optimization_mode"
+HEAT_PUMP_POWER = "sensor.nibe_heat_pump_power"
+EV_BOOST_STATE = "sensor.tesla_model_3_charge_now_status"
+EV_RANGE = "sensor.tesla_model_3_range"
+GRID_POWER = "sensor.fronius_inverter_grid_power"
+BATTERY_POWER = "sensor.fronius_inverter_battery_power"
+SOLAR_POWER = "sensor.fronius_inverter_solar_power"
+HOUSEHOLD_POWER = "sensor.fronius_inverter_household_power"
+OUTDOOR_TEMPERATURE = "sensor.nibe_heat_pump_outdoor_temperature"
+
+
+@pytest.fixture
+def simulator(podero: SimulatedPodero) -> Simulator:
+    """The simulated Podero backend."""
+    return podero.simulator
+
+
+async def set_up_sensors(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Load only the sensor platform."""
+    await setup_integration(hass, entry, [Platform.SENSOR])
+
+
+def reading(hass: HomeAssistant, entity_id: str) -> float:
+    """A numeric sensor's state."""
+    return float(hass.states.get(entity_id).state)
+
+
+def inverter(simulator: Simulator) -> dict[str, Any]:
+    """The simulated inverter as the API reports it now."""
+    return simulator.device_payload(INVERTER_ID)
+
+
+def no_car_to_charge(simulator: Simulator) -> None:
+    """Unplug the EV and the wallbox, so no charger soaks up solar surplus."""
+    simulator.set_plugged_in(EV_ID, False)
+    simulator.set_plugged_in(WALLBOX_ID, False)
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    config_entry: MockConfigEntry,
+) -> None:
+    """Readings, states and health of the heat pump, EV, inverter and wallbox."""
+    await set_up_sensors(hass, config_entry)
+
+    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+
+
+async def test_entities_disabled_by_default(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    config_entry: MockConfigEntry,
+) -> None:
+    """Which of these entities a new installation starts with disabled."""
+    await set_up_sensors(hass, config_entry)
+
+    entries = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
+    disabled = sorted(
+        entry.entity_id
+        for entry in entries
+        if entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    )
+    assert disabled == snapshot
+
+
+async def test_heat_pump_mode_follows_podero_while_optimizing(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """While Podero optimises, the mode is the one it runs the heat pump in."""
+    await set_up_sensors(hass, config_entry)
+
+    assert (
+        hass.states.get(HEAT_PUMP_MODE).state
+        == simulator.device_payload(HEAT_PUMP_ID)["current_mode"]
+    )
+
+
+async def test_heat_pump_mode_is_not_optimizing_when_optimization_is_off(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Without smart optimisation Podero still reports a mode; the sensor says it is off."""
+    simulator.update_device(HEAT_PUMP_ID, {"is_smart_optimization_active": False})
+    assert simulator.device_payload(HEAT_PUMP_ID)["current_mode"] == "mid"
+
+    await set_up_sensors(hass, config_entry)
+
+    assert hass.states.get(HEAT_PUMP_MODE).state == "not_optimizing"
+
+
+async def test_unplugged_boost_status_is_not_available(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Podero's `unavailable` boost state reads `not_available`, not HA's own unavailable."""
+    simulator.set_plugged_in(EV_ID, False)
+
+    await set_up_sensors(hass, config_entry)
+
+    assert hass.states.get(EV_BOOST_STATE).state == "not_available"
+
+
+async def test_grid_power_is_positive_while_exporting(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A large array with a full battery exports its surplus: grid power is positive."""
+    no_car_to_charge(simulator)
+    simulator.patch_device(
+        INVERTER_ID, {"solar_power_rating_kw": 40.0, "battery_charge_level_percent": 90}
+    )
+    reported = inverter(simulator)
+    assert reported["battery_charge_discharge_power_w"] == 0
+
+    await set_up_sensors(hass, config_entry)
+
+    export = reading(hass, SOLAR_POWER) - reading(hass, HOUSEHOLD_POWER)
+    assert export > 0
+    assert reading(hass, GRID_POWER) == export == reported["current_power_to_grid_w"]
+
+
+async def test_grid_power_is_negative_while_importing(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """With the battery at its minimum, the winter deficit is imported: negative."""
+    simulator.patch_device(INVERTER_ID, {"battery_charge_level_percent": 20})
+    reported = inverter(simulator)
+    assert reported["battery_charge_discharge_power_w"] == 0
+
+    await set_up_sensors(hass, config_entry)
+
+    deficit = reading(hass, HOUSEHOLD_POWER) - reading(hass, SOLAR_POWER)
+    assert deficit > 0
+    assert reading(hass, GRID_POWER) == -deficit == reported["current_power_to_grid_w"]
+
+
+async def test_battery_power_is_positive_while_discharging(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """At a winter noon the battery covers the deficit: battery power is positive."""
+    reported = inverter(simulator)
+
+    await set_up_sensors(hass, config_entry)
+
+    deficit = reading(hass, HOUSEHOLD_POWER) - reading(hass, SOLAR_POWER)
+    assert deficit > 0
+    assert reading(hass, GRID_POWER) == 0
+    assert (
+        reading(hass, BATTERY_POWER)
+        == deficit
+        == reported["battery_charge_discharge_power_w"]
+    )
+
+
+async def test_battery_power_is_negative_while_charging(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A large array charges the half-full battery with its surplus: negative."""
+    no_car_to_charge(simulator)
+    simulator.patch_device(INVERTER_ID, {"solar_power_rating_kw": 40.0})
+    reported = inverter(simulator)
+
+    await set_up_sensors(hass, config_entry)
+
+    surplus = reading(hass, SOLAR_POWER) - reading(hass, HOUSEHOLD_POWER)
+    assert surplus > 0
+    assert reading(hass, GRID_POWER) == 0
+    assert (
+        reading(hass, BATTERY_POWER)
+        == -surplus
+        == reported["battery_charge_discharge_power_w"]
+    )
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_inverter_without_battery_has_no_battery_sensors(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Battery level and power exist only for inverters with a battery."""
+    simulator.update_device(INVERTER_ID, {"is_battery_connected": False})
+
+    await set_up_sensors(hass, config_entry)
+
+    for key in ("battery_level", "battery_power"):
+        unique_id = f"{INVERTER_ID}_{key}"
+        assert (
+            entity_registry.async_get_entity_id(SENSOR_DOMAIN, DOMAIN, unique_id)
+            is None
+        )
+    assert entity_registry.async_get_entity_id(
+        SENSOR_DOMAIN, DOMAIN, f"{INVERTER_ID}_solar_power"
+    )
+    assert entity_registry.async_get_entity_id(
+        SENSOR_DOMAIN, DOMAIN, f"{EV_ID}_battery_level"
+    )
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize(
+    ("device_id", "field", "value", "entity_id"),
+    [
+        ("heat_pump", "current_mode", "turbo", HEAT_PUMP_MODE),
+        ("ev", "boost_state", "paused", EV_BOOST_STATE),
+        ("wallbox", "mode", "SLEEPING", "sensor.easee_wallbox_status"),
+        ("wallbox", "mode", "UNKNOWN", "sensor.easee_wallbox_status"),
+        ("wallbox", "connection", "flaky", "sensor.easee_wallbox_charger_connection"),
+        (
+            "inverter",
+            "connection_status",
+            "degraded",
+            "sensor.fronius_inverter_connection_status",
+        ),
+        (
+            "inverter",
+            "steering_status",
+            "unknown",
+            "sensor.fronius_inverter_steering_status",
+        ),
+    ],
+)
+async def test_unknown_enum_value_shows_unknown(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    device_id: str,
+    field: str,
+    value: str,
+    entity_id: str,
+) -> None:
+    """A value outside the sensor's options is shown as unknown, never as a new state."""
+    devices = {
+        "heat_pump": HEAT_PUMP_ID,
+        "ev": EV_ID,
+        "wallbox": WALLBOX_ID,
+        "inverter": INVERTER_ID,
+    }
+    simulator.patch_device(devices[device_id], {field: value})
+    assert simulator.device_payload(devices[device_id])[field] == value
+
+    await set_up_sensors(hass, config_entry)
+
+    assert hass.states.get(entity_id).state == STATE_UNKNOWN
+
+
+async def test_unknown_fields_are_ignored(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Fields Podero adds later change nothing and log no errors."""
+    simulator.patch_device(
+        HEAT_PUMP_ID, {"defrost_cycles_today": 3, "smart_grid_ready": {"state": 2}}
+    )
+
+    await set_up_sensors(hass, config_entry)
+
+    assert (
+        reading(hass, HEAT_PUMP_POWER)
+        == simulator.device_payload(HEAT_PUMP_ID)["current_power_consumption_w"]
+    )
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+async def test_null_reading_shows_unknown(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A reading Podero sends as null is unknown; the other readings are unaffected."""
+    simulator.patch_device(HEAT_PUMP_ID, {"outdoor_temperature": None})
+
+    await set_up_sensors(hass, config_entry)
+
+    assert hass.states.get(OUTDOOR_TEMPERATURE).state == STATE_UNKNOWN
+    assert reading(hass, HEAT_PUMP_POWER) >= 0
+
+
+async def test_missing_reading_shows_unknown(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A reading left out of the payload altogether is unknown.
+
+    The simulator cannot drop a key, so the EV's payload is trimmed here.
+    """
+    vehicle = simulator.device(EV_ID)
+    full = vehicle.specific
+    monkeypatch.setattr(
+        vehicle,
+        "specific",
+        lambda: {key: value for key, value in full().items() if key != "driving_range"},
+    )
+    assert "driving_range" not in simulator.device_payload(EV_ID)
+
+    await set_up_sensors(hass, config_entry)
+
+    assert hass.states.get(EV_RANGE).state == STATE_UNKNOWN
+    assert reading(hass, "sensor.tesla_model_3_battery") == 62
+
+
+async def test_sensors_of_a_failing_device_type_go_unavailable(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    frozen_time: FrozenDateTimeFactory,
+) -> None:
+    """When the inverter list fails, only the inverter's sensors go unavailable."""
+    await set_up_sensors(hass, config_entry)
+    fault = simulator.faults.script(
+        "5xx", None, "GET /api/partners/v2.0/org/{org_id}/users/{user_id}/inverters"
+    )
+
+    await advance(hass, frozen_time, timedelta(minutes=5))
+    assert hass.states.get(GRID_POWER).state == STATE_UNAVAILABLE
+    assert hass.states.get(HEAT_PUMP_POWER).state != STATE_UNAVAILABLE
+
+    simulator.faults.clear_scripts(fault.id)
+    await advance(hass, frozen_time, timedelta(minutes=5))
+    assert reading(hass, GRID_POWER) == inverter(simulator)["current_power_to_grid_w"]
+
+
+async def test_battery_disconnected_later_makes_its_sensors_unavailable(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    frozen_time: FrozenDateTimeFactory,
+) -> None:
+    """A battery that is gone has no level or power (rather than 0 W); solar stays up."""
+    await set_up_sensors(hass, config_entry)
+
+    simulator.update_device(INVERTER_ID, {"is_battery_connected": False})
+    await advance(hass, frozen_time, timedelta(minutes=5))
+
+    assert hass.states.get(BATTERY_POWER).state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.fronius_inverter_battery").state == STATE_UNAVAILABLE
+    assert (
+        reading(hass, SOLAR_POWER) == inverter(simulator)["current_solar_production_w"]
+    )
