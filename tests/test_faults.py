@@ -240,3 +240,17 @@ async def test_revoked_token_starts_reauth_once_and_reauth_restores_the_entry(
     assert result["reason"] == "reauth_successful"
     assert config_entry.state is ConfigEntryState.LOADED
     assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
+
+
+async def test_absurd_retry_after_only_quiets_the_endpoint(
+    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
+) -> None:
+    """A 429 asking for 31,700 years of silence is capped and breaks nothing else."""
+    await setup_integration(hass, config_entry)
+    coordinator = config_entry.runtime_data.coordinator
+    podero.simulator.faults.script("429", match=HEAT_PUMPS, retry_after=10**12)
+
+    await coordinator.async_refresh()
+
+    assert coordinator.last_update_success
+    assert hass.states.get(EV_SWITCH).state == "on"

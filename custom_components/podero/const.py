@@ -58,3 +58,5 @@ BOOST_POLL_TIMEOUT: Final = timedelta(seconds=60)
 
 # When a 429 carries no Retry-After, wait this long before asking that endpoint again.
 DEFAULT_RETRY_AFTER: Final = timedelta(seconds=60)
+# Longest Retry-After honoured; a server asking for more is asked again after this.
+MAX_RETRY_AFTER: Final = timedelta(hours=1)

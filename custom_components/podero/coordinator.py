@@ -46,6 +46,7 @@ from .const import (
     DISCOVERY_INTERVAL,
     DOMAIN,
     LOGGER,
+    MAX_RETRY_AFTER,
 )
 from .data import PoderoConfigEntry, PoderoData
 from .errors import translated_error
@@ -213,9 +214,11 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
     ) -> None:
         """Honour a 429: no request to this endpoint before Retry-After has passed."""
         wait = (
-            timedelta(seconds=err.retry_after)
-            if err.retry_after is not None
-            else DEFAULT_RETRY_AFTER
+            DEFAULT_RETRY_AFTER
+            if err.retry_after is None
+            else timedelta(
+                seconds=min(err.retry_after, MAX_RETRY_AFTER.total_seconds())
+            )
         )
         self._quiet_until[endpoint] = now + wait
         LOGGER.debug(
@@ -450,7 +453,9 @@ def _update_failed(outcomes: list[Outcome]) -> UpdateFailed:
         translation_domain=DOMAIN,
         translation_key=translated.translation_key,
         translation_placeholders=translated.translation_placeholders,
-        retry_after=max(waits) if waits and len(waits) == len(errors) else None,
+        retry_after=min(max(waits), MAX_RETRY_AFTER.total_seconds())
+        if waits and len(waits) == len(errors)
+        else None,
     )
     failed.__cause__ = errors[0]
     return failed
