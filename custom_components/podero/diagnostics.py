@@ -83,13 +83,16 @@ async def async_get_device_diagnostics(
 ) -> dict[str, Any]:
     """Return what Podero reports for one device (redacted)."""
     identifiers = {value for domain, value in device.identifiers if domain == DOMAIN}
-    data = entry.runtime_data.coordinator.data
+    coordinator = entry.runtime_data.coordinator
+    data = coordinator.data
     payloads = [
         dict(podero_device.raw)
         for devices in data.devices.values()
         for device_id, podero_device in devices.items()
         if device_id in identifiers
     ]
-    if not payloads and data.charging_config is not None:
+    # The account device carries the owner-level charging settings; a device Podero no
+    # longer lists has nothing to show.
+    if coordinator.account_id in identifiers and data.charging_config is not None:
         payloads = [dict(data.charging_config.raw)]
     return async_redact_data({"device": payloads[0] if payloads else None}, TO_REDACT)

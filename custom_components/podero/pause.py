@@ -1,14 +1,30 @@
 """Timed pauses of smart optimisation that survive Home Assistant restarts.
 
-`podero.pause_optimization` with `until` turns optimisation off now and must turn it back on at
-`until`, even if Home Assistant restarts in between. Pending resumes are kept in a Store per
-config entry and re-armed on setup; a resume that falls due while Home Assistant was down runs
-right after start. A resume that fails is retried every minute until it succeeds, the user
-resumes by hand, or Podero no longer knows the device.
+How `podero.pause_optimization` and `podero.resume_optimization` behave:
+
+- A pause without `until` turns optimisation off and schedules nothing; it also drops a resume
+  scheduled by an earlier pause of the same device.
+- A pause with `until` turns optimisation off now and back on at `until`. Pausing again replaces
+  the schedule. The schedule is written to a Store per config entry before the action returns
+  and re-armed on setup, so it survives restarts; a resume that fell due while Home Assistant
+  was down runs right after start.
+- A resume that fails (Podero down, 5xx, timeout, ...) is retried every minute until it
+  succeeds. The first failure is logged as one warning (not one per retry) and the eventual
+  success as one info line. A device Podero no longer knows (404) has its resume dropped.
+- `podero.resume_optimization` turns optimisation on now and drops the schedule.
+- Optimisation turned back on while a resume is scheduled (the smart-optimisation switch,
+  Podero's app, anyone) ends the pause: the scheduled resume is dropped. Turning optimisation
+  off again by hand afterwards therefore stays off; it is not turned on at the old `until`.
+  Only readings that Podero stamped (`updated_at`) later than the pause itself count, so an
+  answer to a poll that was already on its way when the pause was written cannot end it.
+- Removing the config entry deletes its Store.
 """
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypedDict
+from functools import partial
+from typing import Any, NotRequired, TypedDict
 
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
@@ -16,7 +32,7 @@ from homeassistant.helpers.event import async_call_later, async_track_point_in_u
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .api import DEVICE_MODELS, DeviceKind
+from .api import DEVICE_MODELS, Device, DeviceKind, PoderoNotFoundError
 from .const import DOMAIN, LOGGER
 from .coordinator import PoderoCoordinator
 
@@ -28,11 +44,31 @@ OPTIMIZATION_FIELD = "is_smart_optimization_active"
 class _StoredPause(TypedDict):
     kind: str
     until: str
+    since: NotRequired[str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Pause:
+    """A scheduled resume: when, and Podero's `updated_at` of the device once paused."""
+
+    kind: DeviceKind
+    until: datetime
+    since: datetime | None
 
 
 def storage_key(entry_id: str) -> str:
     """Name of the Store holding one config entry's pending resumes."""
     return f"{DOMAIN}.{entry_id}.pauses"
+
+
+def _updated_at(device: Device | None) -> datetime | None:
+    """When Podero last changed the device (its `updated_at`), if it says so."""
+    if device is None:
+        return None
+    moment = dt_util.parse_datetime(str(device.raw.get("updated_at") or ""))
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt_util.UTC)
+    return moment
 
 
 class PauseScheduler:
@@ -47,31 +83,35 @@ class PauseScheduler:
         self._store: Store[dict[str, _StoredPause]] = Store(
             hass, STORAGE_VERSION, storage_key(entry_id)
         )
-        self._pauses: dict[str, tuple[DeviceKind, datetime]] = {}
+        self._pauses: dict[str, _Pause] = {}
         self._timers: dict[str, CALLBACK_TYPE] = {}
-        self._failed_resumes: set[str] = set()
+        self._failing: set[str] = set()
+        self._watchers: dict[str, CALLBACK_TYPE] = {}
+        self._unsub_coordinator: CALLBACK_TYPE | None = None
 
     def paused_until(self, device_id: str) -> datetime | None:
         """When a paused device resumes, or None if no resume is scheduled."""
         pause = self._pauses.get(device_id)
-        return pause[1] if pause else None
+        return pause.until if pause else None
 
     async def async_load(self) -> None:
         """Re-arm the resumes persisted before Home Assistant stopped."""
-        stored: dict[str, Any] = await self._store.async_load() or {}
+        stored: Mapping[str, Any] = await self._store.async_load() or {}
         for device_id, record in stored.items():
-            until = dt_util.parse_datetime(str(record.get("until")))
-            try:
-                kind = DeviceKind(record.get("kind"))
-            except ValueError:
-                kind = None
-            if until is None or kind is None:
+            pause = _parse_record(record)
+            if pause is None:
                 LOGGER.warning(
                     "Dropping an unreadable scheduled resume for %s", device_id
                 )
                 continue
-            self._pauses[device_id] = (kind, until)
-            self._arm(device_id, until)
+            self._pauses[device_id] = pause
+            self._arm(device_id, pause.until)
+            self._watch(device_id)
+        self._unsub_coordinator = self._coordinator.async_add_listener(
+            self._async_coordinator_updated
+        )
+        # Optimisation may have been turned on elsewhere while Home Assistant was down.
+        self._async_coordinator_updated()
 
     async def async_pause(
         self, kind: DeviceKind, device_id: str, until: datetime | None
@@ -81,12 +121,16 @@ class PauseScheduler:
             DEVICE_MODELS[kind], device_id, {OPTIMIZATION_FIELD: False}
         )
         self._disarm(device_id)
+        self._failing.discard(device_id)
         if until is not None:
-            self._pauses[device_id] = (kind, until)
+            since = _updated_at(self._coordinator.data.device(kind, device_id))
+            self._pauses[device_id] = _Pause(kind, until, since)
             self._arm(device_id, until)
+            self._watch(device_id)
         else:
             self._pauses.pop(device_id, None)
-        self._save()
+            self._unwatch(device_id)
+        await self._store.async_save(self._serialise())
 
     async def async_resume(self, kind: DeviceKind, device_id: str) -> None:
         """Turn optimisation back on now and forget any scheduled resume."""
@@ -97,21 +141,61 @@ class PauseScheduler:
 
     @callback
     def async_forget(self, device_id: str) -> None:
-        """Drop a scheduled resume (the user switched optimisation by hand)."""
+        """Drop a scheduled resume (the pause has ended some other way)."""
+        self._failing.discard(device_id)
         if device_id in self._pauses:
             self._disarm(device_id)
+            self._unwatch(device_id)
             del self._pauses[device_id]
             self._save()
 
     @callback
     def async_stop(self) -> None:
         """Cancel all timers; the persisted schedule stays for the next start."""
-        for unsub in self._timers.values():
+        if self._unsub_coordinator is not None:
+            self._unsub_coordinator()
+            self._unsub_coordinator = None
+        for unsub in (*self._timers.values(), *self._watchers.values()):
             unsub()
         self._timers.clear()
+        self._watchers.clear()
+
+    @callback
+    def _async_coordinator_updated(self) -> None:
+        """End pauses of devices whose optimisation was turned on since they were paused."""
+        for device_id in list(self._pauses):
+            self._async_check(device_id)
+
+    @callback
+    def _async_check(self, device_id: str) -> None:
+        """End the device's pause if Podero shows optimisation turned on after it."""
+        if (pause := self._pauses.get(device_id)) is None:
+            return
+        device = self._coordinator.data.device(pause.kind, device_id)
+        if device is None or device.is_smart_optimization_active is not True:
+            return
+        changed = _updated_at(device)
+        if pause.since is not None and (changed is None or changed <= pause.since):
+            return  # a reading from before the pause
+        LOGGER.debug(
+            "Smart optimisation of %s was turned on; dropping its scheduled resume",
+            device_id,
+        )
+        self.async_forget(device_id)
+
+    def _watch(self, device_id: str) -> None:
+        """Hear about writes to the device: the coordinator announces them per device."""
+        if device_id not in self._watchers:
+            self._watchers[device_id] = self._coordinator.async_add_target_listener(
+                device_id, partial(self._async_check, device_id)
+            )
+
+    def _unwatch(self, device_id: str) -> None:
+        if (unsub := self._watchers.pop(device_id, None)) is not None:
+            unsub()
 
     def _arm(self, device_id: str, when: datetime) -> None:
-        job = HassJob(lambda _now: self._due(device_id), cancel_on_shutdown=True)
+        job = HassJob(partial(self._due, device_id), cancel_on_shutdown=True)
         if when <= dt_util.utcnow():
             self._timers[device_id] = async_call_later(self._hass, 0, job)
         else:
@@ -124,7 +208,7 @@ class PauseScheduler:
             unsub()
 
     @callback
-    def _due(self, device_id: str) -> None:
+    def _due(self, device_id: str, _now: datetime) -> None:
         self._timers.pop(device_id, None)
         self._coordinator.config_entry.async_create_background_task(
             self._hass,
@@ -135,42 +219,67 @@ class PauseScheduler:
     async def _async_resume_due(self, device_id: str) -> None:
         if (pause := self._pauses.get(device_id)) is None:
             return
-        kind = pause[0]
+        was_failing = device_id in self._failing
         try:
             await self._coordinator.async_update_device(
-                DEVICE_MODELS[kind], device_id, {OPTIMIZATION_FIELD: True}
+                DEVICE_MODELS[pause.kind], device_id, {OPTIMIZATION_FIELD: True}
             )
         except HomeAssistantError as err:
-            if getattr(err, "translation_key", None) == "not_found":
+            if self._pauses.get(device_id) is not pause:
+                return  # paused again or resumed while the request was under way
+            if isinstance(err.__cause__, PoderoNotFoundError):
                 LOGGER.warning(
-                    "Not resuming optimisation of %s: Podero no longer lists it",
+                    "Not resuming smart optimisation of %s: Podero no longer lists it",
                     device_id,
                 )
                 self.async_forget(device_id)
                 return
-            if device_id not in self._failed_resumes:
+            if device_id not in self._failing:
                 LOGGER.warning(
                     "Resuming smart optimisation of %s failed, retrying every minute: %s",
                     device_id,
                     err,
                 )
-                self._failed_resumes.add(device_id)
+                self._failing.add(device_id)
             self._timers[device_id] = async_call_later(
                 self._hass,
                 RESUME_RETRY,
-                HassJob(lambda _now: self._due(device_id), cancel_on_shutdown=True),
+                HassJob(partial(self._due, device_id), cancel_on_shutdown=True),
             )
             return
-        if device_id in self._failed_resumes:
-            self._failed_resumes.discard(device_id)
+        if was_failing:
             LOGGER.info("Resumed smart optimisation of %s", device_id)
-        self.async_forget(device_id)
+        self._failing.discard(device_id)
+        if self._pauses.get(device_id) is pause:
+            self.async_forget(device_id)
 
     def _save(self) -> None:
         self._store.async_delay_save(self._serialise, 0)
 
     def _serialise(self) -> dict[str, _StoredPause]:
         return {
-            device_id: {"kind": kind.value, "until": until.isoformat()}
-            for device_id, (kind, until) in self._pauses.items()
+            device_id: {
+                "kind": pause.kind.value,
+                "until": pause.until.isoformat(),
+                "since": pause.since.isoformat() if pause.since else None,
+            }
+            for device_id, pause in self._pauses.items()
         }
+
+
+def _parse_record(record: Any) -> _Pause | None:
+    """Read one persisted pause, or None if it cannot be understood."""
+    if not isinstance(record, Mapping):
+        return None
+    until = dt_util.parse_datetime(str(record.get("until") or ""))
+    since_text = record.get("since")
+    since = dt_util.parse_datetime(str(since_text)) if since_text else None
+    try:
+        kind = DeviceKind(str(record.get("kind")))
+    except ValueError:
+        return None
+    if until is None or until.tzinfo is None:
+        return None
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=dt_util.UTC)
+    return _Pause(kind, until, since)

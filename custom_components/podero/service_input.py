@@ -7,7 +7,7 @@ written to Podero unless every field of the call is valid.
 
 from collections.abc import Iterable
 from datetime import datetime, time
-import math
+import re
 
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
@@ -36,6 +36,9 @@ _WEEKDAY_ALIASES = {
         )
     },
 }
+_TIME = re.compile(
+    r"(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?"
+)
 _TRUE = {"true", "on", "yes", "1", "enable", "enabled"}
 _FALSE = {"false", "off", "no", "0", "disable", "disabled"}
 
@@ -72,25 +75,25 @@ def percentage(value: object, field: str) -> int:
             number = float(value.strip())
         except ValueError:
             number = None
-    if (
-        number is None
-        or not math.isfinite(number)
-        or not 0 <= number <= 100
-        or number % 1
-    ):
+    # The range check comes first: it also refuses NaN and infinity, and works for integers
+    # too large to become a float.
+    if number is None or not 0 <= number <= 100 or number % 1:
         raise invalid("invalid_percentage", field, value)
     return int(number)
 
 
 def time_of_day(value: object, field: str) -> time:
-    """Return a time of day given as a time or "HH:MM[:SS]"."""
+    """Return a time of day given as a time or "H:MM" / "HH:MM[:SS]" (seconds are dropped).
+
+    A time with a UTC offset is refused: the policy's time zone says where the time applies.
+    """
     if isinstance(value, time):
-        return value.replace(second=0, microsecond=0)
-    if isinstance(value, str):
-        try:
-            return time.fromisoformat(value.strip()).replace(second=0, microsecond=0)
-        except ValueError:
-            pass
+        if value.tzinfo is None:
+            return value.replace(second=0, microsecond=0)
+    elif isinstance(value, str) and (match := _TIME.fullmatch(value.strip())):
+        hour, minute = int(match["hour"]), int(match["minute"])
+        if hour <= 23 and minute <= 59 and int(match["second"] or 0) <= 59:
+            return time(hour, minute)
     raise invalid("invalid_time", field, value)
 
 
@@ -138,15 +141,20 @@ def boolean(value: object, field: str) -> bool:
 def future_datetime(value: object, field: str) -> datetime:
     """Return a future moment in UTC; one without zone is read in Home Assistant's zone."""
     moment: datetime | None = None
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and len(value) <= 64:
-        moment = dt_util.parse_datetime(value.strip())
+    try:
+        if isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, str) and len(value) <= 64:
+            # Raises ValueError for impossible dates such as 2026-02-30.
+            moment = dt_util.parse_datetime(value.strip())
+        if moment is not None:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt_util.get_default_time_zone())
+            moment = dt_util.as_utc(moment)
+    except ValueError, OverflowError:
+        moment = None
     if moment is None:
         raise invalid("invalid_datetime", field, value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt_util.get_default_time_zone())
-    moment = dt_util.as_utc(moment)
     if moment <= dt_util.utcnow():
         raise invalid("until_in_past", field, value)
     return moment

@@ -132,8 +132,10 @@ async def _set_charge_policy(call: ServiceCall) -> None:
         if ATTR_CHARGE_DEADLINE in data
         else None
     )
-    timezone = check.timezone(
-        data.get(ATTR_TIMEZONE, call.hass.config.time_zone), ATTR_TIMEZONE
+    timezone = (
+        check.timezone(data[ATTR_TIMEZONE], ATTR_TIMEZONE)
+        if ATTR_TIMEZONE in data
+        else None
     )
     enable = check.boolean(data.get(ATTR_ENABLE, True), ATTR_ENABLE)
     targets = _resolve(call.hass, call, only=DeviceKind.ELECTRIC_VEHICLE)
@@ -144,13 +146,18 @@ async def _set_charge_policy(call: ServiceCall) -> None:
         if percentage is not None or deadline is not None
         else {}
     )
+    # New deadlines are meant in Home Assistant's zone unless told otherwise; a call that
+    # only turns the policy on or off leaves the policy (and its zone) alone.
+    if changed_days and timezone is None:
+        timezone = check.timezone(call.hass.config.time_zone, ATTR_TIMEZONE)
     for target in targets:
         coordinator = target.entry.runtime_data.coordinator
-        await coordinator.async_call(
-            coordinator.client.update_charge_policy(
-                target.device.id, days=changed_days, timezone=timezone
+        if changed_days or timezone is not None:
+            await coordinator.async_call(
+                coordinator.client.update_charge_policy(
+                    target.device.id, days=changed_days, timezone=timezone
+                )
             )
-        )
         await coordinator.async_update_device(
             ElectricVehicle, target.device.id, {"is_charge_policy_enabled": enable}
         )
