@@ -1,0 +1,242 @@
+"""Setting the integration up and down, its devices, and removing devices and entries."""
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.podero.const import DOMAIN
+from custom_components.podero.pause import storage_key
+from podero_simulator.scenarios import HEAT_PUMP_ID, WALLBOX_ID
+
+from .helpers import SimulatedPodero, advance, setup_integration
+
+GONE_ID = "e6f8a0b2-5c7d-4e9f-8a1b-2c3d4e5f6a7b"
+
+
+def entry_devices(hass: HomeAssistant, entry: MockConfigEntry) -> list[dr.DeviceEntry]:
+    """The entry's devices in the registry, in a stable order."""
+    return sorted(
+        dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id),
+        key=lambda device: sorted(device.identifiers),
+    )
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
+) -> None:
+    """The entry loads with its entities and unloads cleanly."""
+    await setup_integration(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("switch.nibe_heat_pump_smart_optimization") is not None
+
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert config_entry.state is ConfigEntryState.NOT_LOADED
+    assert hass.states.get("switch.nibe_heat_pump_smart_optimization").state == (
+        "unavailable"
+    )
+
+
+async def test_devices(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Each appliance is a device named by make; the account is a service device."""
+    await setup_integration(hass, config_entry)
+
+    devices = entry_devices(hass, config_entry)
+
+    assert {device.name for device in devices} == {
+        "Nibe heat pump",
+        "Tesla Model 3",
+        "Fronius inverter",
+        "Easee wallbox",
+        "Podero",
+    }
+    assert devices == snapshot
+
+
+async def test_api_down_at_setup_retries_until_it_answers(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    frozen_time: FrozenDateTimeFactory,
+) -> None:
+    """While Podero fails the entry waits in setup retry, and loads once it answers."""
+    podero.simulator.faults.script("5xx", None, status=503)
+
+    await setup_integration(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert entry_devices(hass, config_entry) == []
+
+    await advance(hass, frozen_time, timedelta(minutes=1))
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+    podero.simulator.faults.clear_scripts()
+    await advance(hass, frozen_time, timedelta(minutes=2))
+
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert len(entry_devices(hass, config_entry)) == 5
+
+
+async def test_rejected_credentials_at_setup_start_reauthentication(
+    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
+) -> None:
+    """A 401 at setup is a setup error, and the user is asked for new credentials."""
+    podero.simulator.revoke_tokens()
+
+    await setup_integration(hass, config_entry)
+
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert len(flows) == 1
+    assert flows[0]["context"]["source"] == SOURCE_REAUTH
+    assert flows[0]["context"]["entry_id"] == config_entry.entry_id
+
+
+# --- removing devices ---------------------------------------------------------------------
+
+
+async def remove_device(
+    hass: HomeAssistant,
+    ws_client: WebSocketGenerator,
+    device_id: str,
+    entry_id: str,
+) -> bool:
+    """Ask Home Assistant (as the UI does) to remove a device from the entry."""
+    assert await async_setup_component(hass, "config", {})
+    client = await ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": entry_id,
+            "device_id": device_id,
+        }
+    )
+    response: dict[str, Any] = await client.receive_json()
+    return bool(response["success"])
+
+
+@pytest.fixture
+async def loaded_entry(
+    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The demo household, set up."""
+    await setup_integration(hass, config_entry)
+    return config_entry
+
+
+async def test_a_device_podero_still_lists_cannot_be_removed(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Removing a listed appliance is refused: it would only come back."""
+    heat_pump = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, HEAT_PUMP_ID), loaded_entry.entry_id
+    )
+    assert heat_pump is not None
+
+    assert not await remove_device(
+        hass, hass_ws_client, heat_pump.id, loaded_entry.entry_id
+    )
+    assert dr.async_get(hass).async_get(heat_pump.id) is not None
+
+
+async def test_the_account_device_cannot_be_removed(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    loaded_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """The account holds the charging settings while the user has an EV or wallbox."""
+    account = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"{podero.simulator.user_id}_account"), loaded_entry.entry_id
+    )
+    assert account is not None
+
+    assert not await remove_device(
+        hass, hass_ws_client, account.id, loaded_entry.entry_id
+    )
+
+
+async def test_a_device_podero_no_longer_lists_can_be_removed(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A leftover device (Podero dropped it) can be removed by the user."""
+    leftover = dr.async_get(hass).async_get_or_create(
+        config_entry_id=loaded_entry.entry_id, identifiers={(DOMAIN, GONE_ID)}
+    )
+
+    assert await remove_device(hass, hass_ws_client, leftover.id, loaded_entry.entry_id)
+    assert dr.async_get(hass).async_get(leftover.id) is None
+
+
+async def test_a_device_of_a_failing_type_cannot_be_removed(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    loaded_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A wallbox whose list currently fails may still exist: keep it."""
+    podero.simulator.faults.script(
+        "5xx", None, "GET /api/partners/v2.0/org/{org}/users/{user}/wallboxes"
+    )
+    await loaded_entry.runtime_data.coordinator.async_refresh()
+    wallbox = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, WALLBOX_ID), loaded_entry.entry_id
+    )
+    assert wallbox is not None
+
+    assert not await remove_device(
+        hass, hass_ws_client, wallbox.id, loaded_entry.entry_id
+    )
+    podero.simulator.faults.clear_scripts()
+
+
+# --- removing the entry -------------------------------------------------------------------
+
+
+async def test_removing_the_entry(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A removed entry takes its devices, entities and stored schedule with it."""
+    heat_pump = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, HEAT_PUMP_ID), loaded_entry.entry_id
+    )
+    assert heat_pump is not None
+    await hass.services.async_call(
+        DOMAIN,
+        "pause_optimization",
+        {"device_id": heat_pump.id, "until": "2026-01-15T12:00:00+00:00"},
+        blocking=True,
+    )
+    assert storage_key(loaded_entry.entry_id) in hass_storage
+
+    await hass.config_entries.async_remove(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert loaded_entry.state is ConfigEntryState.NOT_LOADED
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    assert entry_devices(hass, loaded_entry) == []
+    assert (
+        er.async_entries_for_config_entry(er.async_get(hass), loaded_entry.entry_id)
+        == []
+    )
+    assert storage_key(loaded_entry.entry_id) not in hass_storage

@@ -1,0 +1,534 @@
+"""Timed pauses of smart optimisation: scheduling, persistence across restarts, retries.
+
+The behaviour under test is documented in custom_components/podero/pause.py.
+"""
+
+from datetime import datetime, timedelta
+import logging
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_OFF, STATE_ON, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.podero.const import DOMAIN
+from custom_components.podero.pause import storage_key
+from podero_simulator.scenarios import HEAT_PUMP_ID, WALLBOX_ID
+
+from .helpers import SimulatedPodero, advance, setup_integration
+
+SWITCH = "switch.nibe_heat_pump_smart_optimization"
+UNTIL = "2026-01-15T12:00:00+00:00"
+HEAT_PUMP_PUT = "PUT /api/partners/v2.0/org/{org}/users/{user}/heat-pumps/{hp}"
+RESUME_FAILED = "Resuming smart optimisation of"
+
+
+async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Set up the household with the switches only (enough for optimisation)."""
+    await setup_integration(hass, entry, [Platform.SWITCH])
+
+
+@pytest.fixture
+async def loaded_entry(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The demo household, set up."""
+    await set_up(hass, config_entry)
+    return config_entry
+
+
+def heat_pump(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    """The Home Assistant device id of the heat pump."""
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, HEAT_PUMP_ID), entry.entry_id
+    )
+    assert device is not None
+    return device.id
+
+
+async def pause(
+    hass: HomeAssistant, entry: MockConfigEntry, until: str | None = UNTIL
+) -> None:
+    """Pause the heat pump's optimisation (until `until`, if given)."""
+    data: dict[str, Any] = {"device_id": heat_pump(hass, entry)}
+    if until is not None:
+        data["until"] = until
+    await hass.services.async_call(DOMAIN, "pause_optimization", data, blocking=True)
+
+
+def optimising(podero: SimulatedPodero, device_id: str = HEAT_PUMP_ID) -> bool:
+    """Whether Podero optimises the device right now."""
+    return podero.simulator.device_payload(device_id)["is_smart_optimization_active"]
+
+
+def heat_pump_writes(podero: SimulatedPodero) -> list[str | None]:
+    """Times (simulated) of the PUT requests to the heat pump so far."""
+    return [
+        entry["at"]
+        for entry in podero.simulator.requests()
+        if entry["method"] == "PUT" and entry["path"].endswith(HEAT_PUMP_ID)
+    ]
+
+
+def stored(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
+    """The persisted schedule of the entry ({} when nothing is scheduled)."""
+    return hass_storage.get(storage_key(entry.entry_id), {}).get("data", {})
+
+
+def store_record(until: str, since: str | None = None) -> dict[str, Any]:
+    """What a pause looks like in the Store."""
+    return {"kind": "heat-pumps", "until": until, "since": since}
+
+
+def seed_store(
+    hass_storage: dict[str, Any], entry: MockConfigEntry, data: dict[str, Any]
+) -> None:
+    """Leave a schedule in the Store as an earlier run of Home Assistant would have."""
+    key = storage_key(entry.entry_id)
+    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": data}
+
+
+def paused_until(entry: MockConfigEntry) -> datetime | None:
+    """When the heat pump is scheduled to resume, if at all."""
+    return entry.runtime_data.pauses.paused_until(HEAT_PUMP_ID)
+
+
+# --- pausing ------------------------------------------------------------------------------
+
+
+async def test_pause_without_until_turns_optimisation_off_for_good(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Without `until` nothing is scheduled: optimisation stays off until resumed."""
+    await pause(hass, loaded_entry, until=None)
+
+    assert not optimising(podero)
+    assert hass.states.get(SWITCH).state == STATE_OFF
+    assert paused_until(loaded_entry) is None
+    assert stored(hass_storage, loaded_entry) == {}
+
+    await advance(hass, frozen_time, timedelta(days=2))
+    assert not optimising(podero)
+
+
+async def test_pause_with_until_resumes_at_until(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Optimisation is off until `until` and on again from then; the Store empties."""
+    await pause(hass, loaded_entry)
+    assert not optimising(podero)
+    assert paused_until(loaded_entry) == dt_util.parse_datetime(UNTIL)
+    assert stored(hass_storage, loaded_entry) == {
+        HEAT_PUMP_ID: store_record(UNTIL, "2026-01-15T11:00:00+00:00")
+    }
+
+    await advance(hass, frozen_time, timedelta(minutes=59, seconds=59))
+    assert not optimising(podero)
+    assert hass.states.get(SWITCH).state == STATE_OFF
+
+    await advance(hass, frozen_time, timedelta(seconds=1))
+    assert optimising(podero)
+    assert hass.states.get(SWITCH).state == STATE_ON
+    assert paused_until(loaded_entry) is None
+    await advance(hass, frozen_time, timedelta(seconds=1))  # the Store writes lazily
+    assert stored(hass_storage, loaded_entry) == {}
+
+
+async def test_pausing_again_replaces_the_schedule(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+) -> None:
+    """The latest pause wins: an earlier `until` no longer applies."""
+    await pause(hass, loaded_entry, until="2026-01-15T11:30:00+00:00")
+    await pause(hass, loaded_entry, until=UNTIL)
+
+    await advance(hass, frozen_time, timedelta(minutes=45))
+    assert not optimising(podero)
+
+    await advance(hass, frozen_time, timedelta(minutes=15))
+    assert optimising(podero)
+
+
+async def test_pausing_without_until_drops_an_earlier_schedule(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+) -> None:
+    """Pausing open-ended after a timed pause means: do not resume by yourself."""
+    await pause(hass, loaded_entry)
+    await pause(hass, loaded_entry, until=None)
+
+    await advance(hass, frozen_time, timedelta(hours=2))
+
+    assert not optimising(podero)
+    assert paused_until(loaded_entry) is None
+
+
+async def test_resume_optimization_cancels_the_schedule(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Resumed by hand, nothing happens at the old `until` any more."""
+    await pause(hass, loaded_entry)
+    await hass.services.async_call(
+        DOMAIN,
+        "resume_optimization",
+        {"device_id": heat_pump(hass, loaded_entry)},
+        blocking=True,
+    )
+    assert optimising(podero)
+    assert paused_until(loaded_entry) is None
+    await advance(hass, frozen_time, timedelta(seconds=1))
+    assert stored(hass_storage, loaded_entry) == {}
+
+    # Switched off again by hand: the cancelled resume must not turn it back on.
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": SWITCH}, blocking=True
+    )
+    writes = heat_pump_writes(podero)
+    await advance(hass, frozen_time, timedelta(hours=2))
+
+    assert not optimising(podero)
+    assert heat_pump_writes(podero) == writes
+
+
+# --- optimisation turned on some other way ------------------------------------------------
+
+
+async def test_switching_on_by_hand_ends_the_pause(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+) -> None:
+    """Switched on by hand, then off again: it stays off past the old `until`."""
+    await pause(hass, loaded_entry)
+    await advance(hass, frozen_time, timedelta(minutes=10))
+
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": SWITCH}, blocking=True
+    )
+    assert paused_until(loaded_entry) is None
+
+    await advance(hass, frozen_time, timedelta(minutes=10))
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": SWITCH}, blocking=True
+    )
+    writes = heat_pump_writes(podero)
+    await advance(hass, frozen_time, timedelta(hours=1))
+
+    assert not optimising(podero)
+    assert hass.states.get(SWITCH).state == STATE_OFF
+    assert heat_pump_writes(podero) == writes
+
+
+async def test_switching_on_in_podero_ends_the_pause(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+) -> None:
+    """Turned on elsewhere (Podero's app), the next poll ends the pause too."""
+    await pause(hass, loaded_entry)
+    await advance(hass, frozen_time, timedelta(minutes=1))
+    podero.simulator.update_device(HEAT_PUMP_ID, {"is_smart_optimization_active": True})
+
+    await advance(hass, frozen_time, timedelta(minutes=5))  # a regular poll
+
+    assert hass.states.get(SWITCH).state == STATE_ON
+    assert paused_until(loaded_entry) is None
+
+
+async def test_a_reading_from_before_the_pause_does_not_end_it(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+) -> None:
+    """An `on` that Podero stamped before the pause (a poll overtaken) is no manual change."""
+    await pause(hass, loaded_entry)
+    await advance(hass, frozen_time, timedelta(minutes=1))
+    # The answer of a poll that started before the pause was written.
+    podero.simulator.patch_device(
+        HEAT_PUMP_ID,
+        {"is_smart_optimization_active": True, "updated_at": "2026-01-15T10:59:59Z"},
+    )
+
+    await advance(hass, frozen_time, timedelta(minutes=5))  # a regular poll
+
+    assert hass.states.get(SWITCH).state == STATE_ON
+    assert paused_until(loaded_entry) == dt_util.parse_datetime(UNTIL)
+
+
+# --- restarts -----------------------------------------------------------------------------
+
+
+async def test_a_pause_survives_a_restart(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Unloaded and set up again, the schedule is read back from the Store and kept."""
+    await pause(hass, loaded_entry)
+    before_restart = loaded_entry.runtime_data.pauses
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert loaded_entry.state is ConfigEntryState.NOT_LOADED
+    assert stored(hass_storage, loaded_entry) != {}
+
+    await advance(hass, frozen_time, timedelta(minutes=30))
+    assert await hass.config_entries.async_setup(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert loaded_entry.runtime_data.pauses is not before_restart
+    assert paused_until(loaded_entry) == dt_util.parse_datetime(UNTIL)
+    await advance(hass, frozen_time, timedelta(minutes=29))
+    assert not optimising(podero)
+    await advance(hass, frozen_time, timedelta(minutes=1))
+    assert optimising(podero)
+
+
+async def test_a_schedule_left_by_an_earlier_run_is_armed_at_start(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Home Assistant starts with a Store holding a pause: the resume happens on time."""
+    podero.simulator.update_device(
+        HEAT_PUMP_ID, {"is_smart_optimization_active": False}
+    )
+    seed_store(
+        hass_storage,
+        config_entry,
+        {HEAT_PUMP_ID: store_record(UNTIL, "2026-01-15T10:00:00+00:00")},
+    )
+
+    await set_up(hass, config_entry)
+    assert paused_until(config_entry) == dt_util.parse_datetime(UNTIL)
+    assert not optimising(podero)
+
+    await advance(hass, frozen_time, timedelta(hours=1))
+    assert optimising(podero)
+
+
+async def test_a_resume_that_fell_due_while_down_runs_right_after_start(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """`until` passed while Home Assistant was stopped: resume as soon as it is back."""
+    await pause(hass, loaded_entry)
+    await hass.config_entries.async_unload(loaded_entry.entry_id)
+    await advance(hass, frozen_time, timedelta(hours=3))
+    assert not optimising(podero)
+    assert heat_pump_writes(podero) == ["2026-01-15T11:00:00Z"]
+
+    await hass.config_entries.async_setup(loaded_entry.entry_id)
+    await advance(hass, frozen_time, timedelta(seconds=0))
+
+    assert optimising(podero)
+    assert paused_until(loaded_entry) is None
+    await advance(hass, frozen_time, timedelta(seconds=1))
+    assert stored(hass_storage, loaded_entry) == {}
+
+
+async def test_unloading_stops_the_timers(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """An unloaded entry does not act; its schedule waits in the Store."""
+    await pause(hass, loaded_entry)
+    await hass.config_entries.async_unload(loaded_entry.entry_id)
+
+    await advance(hass, frozen_time, timedelta(hours=2))
+
+    assert not optimising(podero)
+    assert list(stored(hass_storage, loaded_entry)) == [HEAT_PUMP_ID]
+
+
+async def test_an_unreadable_stored_pause_is_dropped(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Broken records are skipped with a warning; readable ones still count."""
+    seed_store(
+        hass_storage,
+        config_entry,
+        {
+            HEAT_PUMP_ID: {"kind": "toasters", "until": UNTIL},
+            WALLBOX_ID: {"kind": "wallboxes", "until": "soon"},
+            "e6f8a0b2-5c7d-4e9f-8a1b-2c3d4e5f6a7b": "garbage",
+            "f7a9b1c3-6d8e-4f0a-9b2c-3d4e5f6a7b8c": {"kind": "heat-pumps"},
+            "a8b0c2d4-7e9f-4a1b-8c3d-4e5f6a7b8c9d": {
+                "kind": "inverters",
+                "until": "2026-01-15T12:00:00",  # no zone: cannot be trusted
+            },
+        },
+    )
+
+    await set_up(hass, config_entry)
+
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert paused_until(config_entry) is None
+    dropped = [r for r in caplog.records if "unreadable scheduled resume" in r.message]
+    assert len(dropped) == 5
+
+
+# --- failures -----------------------------------------------------------------------------
+
+
+async def test_a_failing_resume_is_retried_every_minute_with_one_warning(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """5xx at `until`: try again each minute, warn once, say once that it worked."""
+    await pause(hass, loaded_entry)
+    podero.simulator.faults.script("5xx", 3, HEAT_PUMP_PUT, status=503)
+    caplog.clear()
+
+    await advance(hass, frozen_time, timedelta(hours=1))
+    assert not optimising(podero)
+    for _ in range(2):
+        await advance(hass, frozen_time, timedelta(minutes=1))
+        assert not optimising(podero)
+    await advance(hass, frozen_time, timedelta(minutes=1))
+
+    assert optimising(podero)
+    assert heat_pump_writes(podero) == [
+        "2026-01-15T11:00:00Z",  # the pause
+        "2026-01-15T12:00:00Z",
+        "2026-01-15T12:01:00Z",
+        "2026-01-15T12:02:00Z",
+        "2026-01-15T12:03:00Z",
+    ]
+    warnings = [
+        r
+        for r in caplog.records
+        if r.levelno == logging.WARNING and RESUME_FAILED in r.message
+    ]
+    assert len(warnings) == 1
+    assert [r.message for r in caplog.records if r.levelno == logging.INFO][-1:] == [
+        f"Resumed smart optimisation of {HEAT_PUMP_ID}"
+    ]
+    assert paused_until(loaded_entry) is None
+    await advance(hass, frozen_time, timedelta(minutes=5))
+    assert len(heat_pump_writes(podero)) == 5
+
+
+async def test_a_later_failure_warns_again(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """After a recovered failure, a new pause that fails to resume is reported again."""
+    for _ in range(2):
+        await pause(
+            hass,
+            loaded_entry,
+            until=(dt_util.utcnow() + timedelta(hours=1)).isoformat(),
+        )
+        podero.simulator.faults.script("5xx", 1, HEAT_PUMP_PUT, status=500)
+        await advance(hass, frozen_time, timedelta(hours=1))
+        await advance(hass, frozen_time, timedelta(minutes=1))
+        assert optimising(podero)
+
+    warnings = [r for r in caplog.records if RESUME_FAILED in r.message]
+    assert len(warnings) == 2
+
+
+async def test_a_resume_for_a_device_podero_no_longer_knows_is_dropped(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """404 at `until`: warn once and stop trying; the Store forgets it."""
+    await pause(hass, loaded_entry)
+    podero.simulator.remove_device(HEAT_PUMP_ID)
+
+    await advance(hass, frozen_time, timedelta(hours=1))
+    await advance(hass, frozen_time, timedelta(minutes=10))
+
+    assert paused_until(loaded_entry) is None
+    assert stored(hass_storage, loaded_entry) == {}
+    assert [r.levelno for r in caplog.records if "Not resuming" in r.message] == [
+        logging.WARNING
+    ]
+    assert heat_pump_writes(podero) == ["2026-01-15T11:00:00Z", "2026-01-15T12:00:00Z"]
+
+
+async def test_a_failed_pause_schedules_nothing(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    hass_storage: dict[str, Any],
+) -> None:
+    """If Podero refuses the pause itself, no resume is scheduled or stored."""
+    podero.simulator.faults.script("5xx", 1, HEAT_PUMP_PUT, status=502)
+
+    with pytest.raises(HomeAssistantError) as err:
+        await pause(hass, loaded_entry)
+
+    assert err.value.translation_key == "server_error"
+    assert optimising(podero)
+    assert paused_until(loaded_entry) is None
+    assert stored(hass_storage, loaded_entry) == {}
+
+
+# --- removal ------------------------------------------------------------------------------
+
+
+async def test_removing_the_entry_deletes_the_store(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A deleted entry leaves no schedule behind, and nothing resumes later."""
+    await pause(hass, loaded_entry)
+    assert storage_key(loaded_entry.entry_id) in hass_storage
+
+    await hass.config_entries.async_remove(loaded_entry.entry_id)
+    await advance(hass, frozen_time, timedelta(hours=2))
+
+    assert storage_key(loaded_entry.entry_id) not in hass_storage
+    assert not optimising(podero)

@@ -1,0 +1,918 @@
+"""The Podero actions: weekly EV charge policy and pausing/resuming smart optimisation.
+
+Every action targets Home Assistant devices. A call with any bad field or target is refused
+with a translated ServiceValidationError before the first request, so it changes nothing.
+"""
+
+import asyncio
+from collections.abc import Mapping
+import copy
+from datetime import UTC, datetime, time, timedelta
+import json
+from pathlib import Path
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_OFF, STATE_ON, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.selector import validate_selector
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+from syrupy.assertion import SnapshotAssertion
+import yaml
+
+from custom_components.podero.api import DEFAULT_REQUEST_TIMEOUT_S
+from custom_components.podero.const import DOMAIN
+from custom_components.podero.services import _FIELDS
+from podero_simulator.devices.electric_vehicle import WEEKDAYS
+from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID, INVERTER_ID, WALLBOX_ID
+
+from .helpers import SimulatedPodero, setup_integration
+
+INTEGRATION_DIR = Path(__file__).parent.parent / "custom_components" / DOMAIN
+EV_SWITCH = "switch.tesla_model_3_charge_policy"
+HEAT_PUMP_SWITCH = "switch.nibe_heat_pump_smart_optimization"
+CHARGE_POLICY_ROUTE = (
+    "PUT /api/partners/v2.0/org/{org}/users/{user}/electric-vehicles/{ev}/charge-policy"
+)
+EV_ROUTE = "PUT /api/partners/v2.0/org/{org}/users/{user}/electric-vehicles/{ev}"
+HEAT_PUMP_ROUTE = "PUT /api/partners/v2.0/org/{org}/users/{user}/heat-pumps/{hp}"
+DEFAULT_WEEKDAY = {"charge_percentage": 80, "charge_deadline": "07:00"}
+DEFAULT_WEEKEND = {"charge_percentage": 60, "charge_deadline": "10:00"}
+
+
+@pytest.fixture
+async def loaded_entry(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The demo household, set up with the switches (appliances) and selects (account)."""
+    await hass.config.async_set_time_zone("Europe/Vienna")
+    await setup_integration(hass, config_entry, [Platform.SWITCH, Platform.SELECT])
+    return config_entry
+
+
+def ha_device(hass: HomeAssistant, entry: MockConfigEntry, identifier: str) -> str:
+    """The Home Assistant device id of a Podero device (or the account)."""
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, identifier), entry.entry_id
+    )
+    assert device is not None
+    return device.id
+
+
+def account_identifier(podero: SimulatedPodero) -> str:
+    """The identifier of the account (service) device."""
+    return f"{podero.simulator.user_id}_account"
+
+
+def policy(podero: SimulatedPodero) -> dict[str, Any]:
+    """The simulated EV's weekly charge policy, as Podero stores it."""
+    return copy.deepcopy(podero.simulator.device(EV_ID).policy)
+
+
+def sim_device(podero: SimulatedPodero, device_id: str) -> dict[str, Any]:
+    """What Podero reports for a device right now."""
+    return podero.simulator.device_payload(device_id)
+
+
+async def call(
+    hass: HomeAssistant,
+    service: str,
+    data: Mapping[str, Any],
+    *,
+    response: bool = False,
+) -> Any:
+    """Call a Podero action and wait for it."""
+    return await hass.services.async_call(
+        DOMAIN, service, dict(data), blocking=True, return_response=response
+    )
+
+
+# --- set_charge_policy --------------------------------------------------------------------
+
+
+async def test_set_charge_policy_changes_every_day_by_default(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """Without weekdays, all seven days get the new percentage and deadline."""
+    await call(
+        hass,
+        "set_charge_policy",
+        {
+            "device_id": ha_device(hass, loaded_entry, EV_ID),
+            "charge_percentage": 90,
+            "charge_deadline": "06:30",
+        },
+    )
+
+    stored = policy(podero)
+    assert {day: stored[day] for day in WEEKDAYS} == {
+        day: {"charge_percentage": 90, "charge_deadline": "06:30"} for day in WEEKDAYS
+    }
+
+
+async def test_set_charge_policy_on_some_days_keeps_the_others(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """Only the chosen weekdays change; full English names are understood too."""
+    await call(
+        hass,
+        "set_charge_policy",
+        {
+            "device_id": [ha_device(hass, loaded_entry, EV_ID)],
+            "weekdays": ["sat", "Sunday"],
+            "charge_percentage": 100,
+            "charge_deadline": "09:15",
+        },
+    )
+
+    stored = policy(podero)
+    assert {day: stored[day] for day in WEEKDAYS} == {
+        **dict.fromkeys(WEEKDAYS[:5], DEFAULT_WEEKDAY),
+        **{
+            day: {"charge_percentage": 100, "charge_deadline": "09:15"}
+            for day in WEEKDAYS[5:]
+        },
+    }
+
+
+async def test_set_charge_policy_percentage_only_keeps_the_deadlines(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """A percentage alone leaves every day's deadline as it was."""
+    await call(
+        hass,
+        "set_charge_policy",
+        {
+            "device_id": ha_device(hass, loaded_entry, EV_ID),
+            "weekdays": "mon",
+            "charge_percentage": "55",
+        },
+    )
+
+    assert policy(podero)["mon"] == {
+        "charge_percentage": 55,
+        "charge_deadline": "07:00",
+    }
+    assert policy(podero)["tue"] == DEFAULT_WEEKDAY
+
+
+async def test_set_charge_policy_deadline_only_keeps_the_percentages(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """A deadline alone (seconds are dropped) leaves every day's percentage as it was."""
+    await call(
+        hass,
+        "set_charge_policy",
+        {
+            "device_id": ha_device(hass, loaded_entry, EV_ID),
+            "weekdays": ["sun"],
+            "charge_deadline": "8:45:30",
+        },
+    )
+
+    assert policy(podero)["sun"] == {
+        "charge_percentage": 60,
+        "charge_deadline": "08:45",
+    }
+    assert policy(podero)["sat"] == DEFAULT_WEEKEND
+
+
+async def test_set_charge_policy_accepts_time_objects(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """A script may pass a `datetime.time`; its seconds are dropped like a string's."""
+    await call(
+        hass,
+        "set_charge_policy",
+        {
+            "device_id": ha_device(hass, loaded_entry, EV_ID),
+            "weekdays": ["thu"],
+            "charge_deadline": time(6, 15, 30),
+        },
+    )
+
+    assert policy(podero)["thu"]["charge_deadline"] == "06:15"
+
+
+async def test_set_charge_policy_uses_home_assistants_time_zone_by_default(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """New deadlines are meant in Home Assistant's time zone unless told otherwise."""
+    await hass.config.async_set_time_zone("America/New_York")
+
+    await call(
+        hass,
+        "set_charge_policy",
+        {"device_id": ha_device(hass, loaded_entry, EV_ID), "charge_percentage": 70},
+    )
+
+    assert policy(podero)["timezone"] == "America/New_York"
+
+
+async def test_set_charge_policy_with_an_explicit_time_zone(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """An explicit IANA zone wins over Home Assistant's."""
+    await call(
+        hass,
+        "set_charge_policy",
+        {
+            "device_id": ha_device(hass, loaded_entry, EV_ID),
+            "charge_deadline": "07:30",
+            "timezone": "Asia/Tokyo",
+        },
+    )
+
+    assert policy(podero)["timezone"] == "Asia/Tokyo"
+
+
+async def test_set_charge_policy_enable_false_turns_the_policy_off(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """`enable: false` turns the EV's policy off, and the switch shows it at once."""
+    before = policy(podero)
+    podero.simulator.log.clear()
+
+    await call(
+        hass,
+        "set_charge_policy",
+        {"device_id": ha_device(hass, loaded_entry, EV_ID), "enable": False},
+    )
+
+    assert sim_device(podero, EV_ID)["is_charge_policy_enabled"] is False
+    assert hass.states.get(EV_SWITCH).state == STATE_OFF
+    # Only switching the policy off leaves the weekly plan and its zone untouched.
+    assert policy(podero) == before
+    assert [entry["method"] for entry in podero.simulator.requests()] == ["PUT"]
+
+
+async def test_set_charge_policy_enable_true_turns_the_policy_on(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """`enable` (default true, "on" understood) turns a disabled policy back on."""
+    ev = ha_device(hass, loaded_entry, EV_ID)
+    await call(hass, "set_charge_policy", {"device_id": ev, "enable": "off"})
+    assert hass.states.get(EV_SWITCH).state == STATE_OFF
+
+    await call(hass, "set_charge_policy", {"device_id": ev, "charge_percentage": 65})
+
+    assert sim_device(podero, EV_ID)["is_charge_policy_enabled"] is True
+    assert hass.states.get(EV_SWITCH).state == STATE_ON
+    assert policy(podero)["wed"]["charge_percentage"] == 65
+
+
+async def test_set_charge_policy_with_enable_false_and_new_days(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """A new plan can be stored while the policy is switched off."""
+    await call(
+        hass,
+        "set_charge_policy",
+        {
+            "device_id": ha_device(hass, loaded_entry, EV_ID),
+            "weekdays": ["fri"],
+            "charge_percentage": 95,
+            "enable": False,
+        },
+    )
+
+    assert policy(podero)["fri"]["charge_percentage"] == 95
+    assert hass.states.get(EV_SWITCH).state == STATE_OFF
+
+
+# --- get_charge_policy --------------------------------------------------------------------
+
+
+async def test_get_charge_policy_returns_the_weekly_plan(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """The response lists each vehicle under its Home Assistant device id."""
+    ev = ha_device(hass, loaded_entry, EV_ID)
+
+    response = await call(hass, "get_charge_policy", {"device_id": ev}, response=True)
+
+    assert list(response["electric_vehicles"]) == [ev]
+    assert response["electric_vehicles"][ev] == snapshot
+
+
+async def test_get_charge_policy_shows_a_change(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """What set_charge_policy wrote is what get_charge_policy reads back."""
+    ev = ha_device(hass, loaded_entry, EV_ID)
+    await call(
+        hass,
+        "set_charge_policy",
+        {
+            "device_id": ev,
+            "weekdays": "tue",
+            "charge_deadline": "05:05",
+            "enable": False,
+        },
+    )
+
+    response = await call(hass, "get_charge_policy", {"device_id": ev}, response=True)
+
+    vehicle = response["electric_vehicles"][ev]
+    assert vehicle["enabled"] is False
+    assert vehicle["timezone"] == "Europe/Vienna"
+    assert vehicle["days"]["tue"] == {
+        "charge_percentage": 80,
+        "charge_deadline": "05:05",
+    }
+
+
+async def test_get_charge_policy_only_returns_a_response(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Calling it without asking for the response is refused by Home Assistant."""
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(
+            DOMAIN,
+            "get_charge_policy",
+            {"device_id": ha_device(hass, loaded_entry, EV_ID)},
+            blocking=True,
+        )
+
+
+# --- pause / resume -----------------------------------------------------------------------
+
+
+async def test_pause_and_resume_every_kind_of_appliance(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """Heat pumps, vehicles, inverters and wallboxes can all be paused and resumed."""
+    ids = [HEAT_PUMP_ID, EV_ID, INVERTER_ID, WALLBOX_ID]
+    devices = [ha_device(hass, loaded_entry, device_id) for device_id in ids]
+
+    await call(hass, "pause_optimization", {"device_id": devices})
+    assert [sim_device(podero, i)["is_smart_optimization_active"] for i in ids] == [
+        False
+    ] * 4
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_OFF
+
+    await call(hass, "resume_optimization", {"device_id": devices})
+    assert [sim_device(podero, i)["is_smart_optimization_active"] for i in ids] == [
+        True
+    ] * 4
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_ON
+
+
+async def test_pause_until_a_naive_time_reads_it_in_home_assistants_zone(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """`until` without a zone is local time: 12:30 in Vienna is 11:30 UTC."""
+    await call(
+        hass,
+        "pause_optimization",
+        {
+            "device_id": ha_device(hass, loaded_entry, HEAT_PUMP_ID),
+            "until": "2026-01-15 12:30:00",
+        },
+    )
+
+    pauses = loaded_entry.runtime_data.pauses
+    assert pauses.paused_until(HEAT_PUMP_ID) == dt_util.parse_datetime(
+        "2026-01-15T11:30:00+00:00"
+    )
+
+
+async def test_pause_until_a_datetime_object(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """A script may pass a `datetime`: aware as it is, naive in Home Assistant's zone."""
+    heat_pump = ha_device(hass, loaded_entry, HEAT_PUMP_ID)
+    pauses = loaded_entry.runtime_data.pauses
+
+    await call(
+        hass,
+        "pause_optimization",
+        {"device_id": heat_pump, "until": datetime(2026, 1, 15, 13, 0, tzinfo=UTC)},
+    )
+    assert pauses.paused_until(HEAT_PUMP_ID) == datetime(2026, 1, 15, 13, 0, tzinfo=UTC)
+
+    await call(
+        hass,
+        "pause_optimization",
+        {"device_id": heat_pump, "until": datetime(2026, 1, 15, 13, 0)},  # noqa: DTZ001
+    )
+    assert pauses.paused_until(HEAT_PUMP_ID) == datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+
+
+async def test_pause_until_none_means_no_end(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """An empty `until` (as the UI sends it) pauses without a scheduled resume."""
+    await call(
+        hass,
+        "pause_optimization",
+        {"device_id": ha_device(hass, loaded_entry, HEAT_PUMP_ID), "until": None},
+    )
+
+    assert sim_device(podero, HEAT_PUMP_ID)["is_smart_optimization_active"] is False
+    assert loaded_entry.runtime_data.pauses.paused_until(HEAT_PUMP_ID) is None
+
+
+# --- refused calls ------------------------------------------------------------------------
+
+LONG = "x" * 10_000
+
+INVALID_SET_FIELDS = [
+    pytest.param({"charge_percentage": 101}, "invalid_percentage", id="percent-101"),
+    pytest.param(
+        {"charge_percentage": -1}, "invalid_percentage", id="percent-negative"
+    ),
+    pytest.param(
+        {"charge_percentage": 50.5}, "invalid_percentage", id="percent-fraction"
+    ),
+    pytest.param({"charge_percentage": True}, "invalid_percentage", id="percent-bool"),
+    pytest.param(
+        {"charge_percentage": "fifty"}, "invalid_percentage", id="percent-word"
+    ),
+    pytest.param({"charge_percentage": "50%"}, "invalid_percentage", id="percent-sign"),
+    pytest.param(
+        {"charge_percentage": float("nan")}, "invalid_percentage", id="percent-nan"
+    ),
+    pytest.param({"charge_percentage": "inf"}, "invalid_percentage", id="percent-inf"),
+    pytest.param(
+        {"charge_percentage": 10**400}, "invalid_percentage", id="percent-huge"
+    ),
+    pytest.param({"charge_percentage": LONG}, "invalid_percentage", id="percent-long"),
+    pytest.param(
+        {"charge_percentage": "9" * 10_000}, "invalid_percentage", id="percent-digits"
+    ),
+    pytest.param({"charge_percentage": None}, "invalid_percentage", id="percent-none"),
+    pytest.param({"charge_percentage": [50]}, "invalid_percentage", id="percent-list"),
+    pytest.param({"charge_deadline": "25:00"}, "invalid_time", id="time-hour-25"),
+    pytest.param({"charge_deadline": "24:00"}, "invalid_time", id="time-24"),
+    pytest.param({"charge_deadline": "07:60"}, "invalid_time", id="time-minute-60"),
+    pytest.param({"charge_deadline": "7am"}, "invalid_time", id="time-7am"),
+    pytest.param({"charge_deadline": "0700"}, "invalid_time", id="time-no-colon"),
+    pytest.param({"charge_deadline": ""}, "invalid_time", id="time-empty"),
+    pytest.param({"charge_deadline": 700}, "invalid_time", id="time-number"),
+    pytest.param(
+        {"charge_deadline": "07:00+02:00"}, "invalid_time", id="time-with-offset"
+    ),
+    pytest.param({"charge_deadline": "０７:００"}, "invalid_time", id="time-fullwidth"),
+    pytest.param(
+        {"charge_deadline": time(7, 0, tzinfo=UTC)}, "invalid_time", id="time-aware"
+    ),
+    pytest.param({"charge_deadline": LONG}, "invalid_time", id="time-long"),
+    pytest.param(
+        {"timezone": "Mars/Olympus_Mons"}, "invalid_timezone", id="tz-unknown"
+    ),
+    pytest.param({"timezone": ""}, "invalid_timezone", id="tz-empty"),
+    pytest.param({"timezone": "Europe"}, "invalid_timezone", id="tz-directory"),
+    pytest.param(
+        {"timezone": "../../etc/passwd"}, "invalid_timezone", id="tz-traversal"
+    ),
+    pytest.param({"timezone": "/etc/localtime"}, "invalid_timezone", id="tz-absolute"),
+    pytest.param({"timezone": "Europe/Vienna\x00"}, "invalid_timezone", id="tz-nul"),
+    pytest.param({"timezone": "Europe/Vienna#x"}, "invalid_timezone", id="tz-fragment"),
+    pytest.param({"timezone": 1}, "invalid_timezone", id="tz-number"),
+    pytest.param({"timezone": LONG}, "invalid_timezone", id="tz-long"),
+    pytest.param({"weekdays": ["funday"]}, "invalid_weekday", id="weekday-unknown"),
+    pytest.param({"weekdays": ["mon", 2]}, "invalid_weekday", id="weekday-number"),
+    pytest.param({"weekdays": []}, "invalid_weekday", id="weekday-empty"),
+    pytest.param({"weekdays": {"mon": True}}, "invalid_weekday", id="weekday-mapping"),
+    pytest.param({"weekdays": LONG}, "invalid_weekday", id="weekday-long"),
+    pytest.param({"enable": "maybe"}, "invalid_boolean", id="enable-word"),
+    pytest.param({"enable": 1}, "invalid_boolean", id="enable-number"),
+    pytest.param({"enable": None}, "invalid_boolean", id="enable-none"),
+    pytest.param({"enable": LONG}, "invalid_boolean", id="enable-long"),
+    pytest.param({"charge_percent": 50}, "unknown_field", id="typo-field"),
+    pytest.param({"entity_id": "switch.x"}, "unknown_field", id="entity-id-field"),
+]
+
+
+@pytest.mark.parametrize(("fields", "translation_key"), INVALID_SET_FIELDS)
+async def test_set_charge_policy_refuses_bad_fields(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    fields: dict[str, Any],
+    translation_key: str,
+) -> None:
+    """A bad field is named in a translated error; nothing is sent, nothing changes."""
+    before = (policy(podero), sim_device(podero, EV_ID))
+    podero.simulator.log.clear()
+
+    with pytest.raises(ServiceValidationError) as err:
+        await call(
+            hass,
+            "set_charge_policy",
+            {
+                "device_id": ha_device(hass, loaded_entry, EV_ID),
+                "charge_percentage": 90,
+                **fields,
+            },
+        )
+
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == translation_key
+    # The offending value is echoed shortened, never in full.
+    assert len(str(err.value)) < 300
+    assert podero.simulator.requests() == []
+    assert (policy(podero), sim_device(podero, EV_ID)) == before
+
+
+INVALID_UNTIL = [
+    pytest.param("2026-01-15T10:59:59+00:00", "until_in_past", id="past"),
+    pytest.param("2026-01-15T11:00:00+00:00", "until_in_past", id="now"),
+    # 11:30 in Vienna is 10:30 UTC: past, although it would be future read as UTC.
+    pytest.param("2026-01-15 11:30:00", "until_in_past", id="naive-local-past"),
+    pytest.param("tomorrow", "invalid_datetime", id="word"),
+    pytest.param("2026-02-30T10:00:00", "invalid_datetime", id="no-such-day"),
+    pytest.param("2026-13-01T10:00:00", "invalid_datetime", id="no-such-month"),
+    pytest.param(
+        "9999-12-31T23:59:59-05:00", "invalid_datetime", id="beyond-year-9999"
+    ),
+    pytest.param(1768478400, "invalid_datetime", id="epoch-number"),
+    pytest.param(["2026-01-16T10:00:00"], "invalid_datetime", id="list"),
+    pytest.param("", "invalid_datetime", id="empty"),
+    pytest.param(LONG, "invalid_datetime", id="long"),
+]
+
+
+@pytest.mark.parametrize(("until", "translation_key"), INVALID_UNTIL)
+async def test_pause_refuses_a_bad_until(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    until: Any,
+    translation_key: str,
+) -> None:
+    """`until` must be a readable moment in the future; otherwise nothing happens."""
+    podero.simulator.log.clear()
+
+    with pytest.raises(ServiceValidationError) as err:
+        await call(
+            hass,
+            "pause_optimization",
+            {"device_id": ha_device(hass, loaded_entry, HEAT_PUMP_ID), "until": until},
+        )
+
+    assert err.value.translation_key == translation_key
+    assert podero.simulator.requests() == []
+    assert sim_device(podero, HEAT_PUMP_ID)["is_smart_optimization_active"] is True
+    assert loaded_entry.runtime_data.pauses.paused_until(HEAT_PUMP_ID) is None
+
+
+@pytest.mark.parametrize(
+    ("service", "fields"),
+    [
+        ("get_charge_policy", {"weekdays": ["mon"]}),
+        ("pause_optimization", {"duration": 60}),
+        ("resume_optimization", {"until": "2026-01-16T10:00:00+00:00"}),
+    ],
+)
+async def test_actions_refuse_fields_they_do_not_have(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    service: str,
+    fields: dict[str, Any],
+) -> None:
+    """A field of another action (or a typo) is an error, not silently ignored."""
+    podero.simulator.log.clear()
+
+    with pytest.raises(ServiceValidationError) as err:
+        await call(
+            hass,
+            service,
+            {"device_id": ha_device(hass, loaded_entry, EV_ID), **fields},
+            response=service == "get_charge_policy",
+        )
+
+    assert err.value.translation_key == "unknown_field"
+    assert err.value.translation_placeholders["field"] == next(iter(fields))
+    assert podero.simulator.requests() == []
+
+
+ALL_SERVICES = [
+    "set_charge_policy",
+    "get_charge_policy",
+    "pause_optimization",
+    "resume_optimization",
+]
+BAD_DEVICE_IDS = [
+    pytest.param("0123456789abcdef0123456789abcdef", "not_podero_device", id="unknown"),
+    pytest.param("../../../etc/passwd", "not_podero_device", id="path-traversal"),
+    pytest.param("abc#fragment", "not_podero_device", id="fragment"),
+    pytest.param("https://evil.example/?q=1#x", "not_podero_device", id="url"),
+    pytest.param(LONG, "not_podero_device", id="long"),
+    pytest.param([], "no_devices", id="empty-list"),
+    pytest.param(None, "no_devices", id="none"),
+    pytest.param("", "invalid_device", id="empty-string"),
+    pytest.param([1, 2], "invalid_device", id="numbers"),
+    pytest.param({"id": "x"}, "no_devices", id="mapping"),
+]
+
+
+async def _refused(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    service: str,
+    device_id: Any,
+) -> ServiceValidationError:
+    """Call an action for a target it must refuse; check nothing was sent."""
+    fields: dict[str, Any] = {"device_id": device_id}
+    if service == "set_charge_policy":
+        fields["charge_percentage"] = 90
+    podero.simulator.log.clear()
+    before = {
+        device: sim_device(podero, device)
+        for device in (HEAT_PUMP_ID, EV_ID, INVERTER_ID, WALLBOX_ID)
+    }
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, service, fields, response=service == "get_charge_policy")
+    assert podero.simulator.requests() == []
+    assert {device: sim_device(podero, device) for device in before} == before
+    assert err.value.translation_domain == DOMAIN
+    return err.value
+
+
+@pytest.mark.parametrize("service", ALL_SERVICES)
+@pytest.mark.parametrize(("device_id", "translation_key"), BAD_DEVICE_IDS)
+async def test_actions_refuse_bad_device_ids(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    service: str,
+    device_id: Any,
+    translation_key: str,
+) -> None:
+    """Ids that are no device, hostile strings or not a list of ids are refused."""
+    err = await _refused(hass, podero, service, device_id)
+
+    assert err.translation_key == translation_key
+    assert len(err.translation_placeholders["value"]) <= 41
+
+
+@pytest.mark.parametrize("service", ALL_SERVICES)
+async def test_actions_refuse_a_device_of_another_integration(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    service: str,
+) -> None:
+    """A device of another integration is not a Podero device."""
+    other = MockConfigEntry(domain="other_integration")
+    other.add_to_hass(hass)
+    stranger = dr.async_get(hass).async_get_or_create(
+        config_entry_id=other.entry_id, identifiers={("other_integration", "1")}
+    )
+
+    err = await _refused(hass, podero, service, stranger.id)
+
+    assert err.translation_key == "not_podero_device"
+
+
+@pytest.mark.parametrize("service", ALL_SERVICES)
+async def test_actions_refuse_the_account_device(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    service: str,
+) -> None:
+    """The account (service device) is no appliance that could be paused or charged."""
+    account = ha_device(hass, loaded_entry, account_identifier(podero))
+
+    err = await _refused(hass, podero, service, account)
+
+    assert err.translation_key == "not_a_podero_appliance"
+    assert err.translation_placeholders["value"] == "Podero"
+
+
+@pytest.mark.parametrize("service", ["set_charge_policy", "get_charge_policy"])
+@pytest.mark.parametrize("device", [HEAT_PUMP_ID, WALLBOX_ID, INVERTER_ID])
+async def test_charge_policy_actions_refuse_other_appliances(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    service: str,
+    device: str,
+) -> None:
+    """Only electric vehicles have a weekly charge policy."""
+    err = await _refused(hass, podero, service, ha_device(hass, loaded_entry, device))
+
+    assert err.translation_key == "not_electric_vehicle"
+
+
+@pytest.mark.parametrize("service", ALL_SERVICES)
+async def test_one_bad_target_refuses_the_whole_call(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    service: str,
+) -> None:
+    """A good vehicle listed before a bad device is not changed either."""
+    good = ha_device(hass, loaded_entry, EV_ID)
+    account = ha_device(hass, loaded_entry, account_identifier(podero))
+
+    err = await _refused(hass, podero, service, [good, account])
+
+    assert err.translation_key == "not_a_podero_appliance"
+
+
+@pytest.mark.parametrize("service", ALL_SERVICES)
+async def test_actions_refuse_devices_of_an_unloaded_entry(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    service: str,
+) -> None:
+    """After the entry is unloaded its devices remain but cannot be acted on."""
+    ev = ha_device(hass, loaded_entry, EV_ID)
+    await hass.config_entries.async_unload(loaded_entry.entry_id)
+
+    err = await _refused(hass, podero, service, ev)
+
+    assert err.translation_key == "entry_not_loaded"
+
+
+async def test_a_device_podero_no_longer_lists_is_refused(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+) -> None:
+    """A registry device whose Podero device is gone from the data is no target."""
+    orphan = dr.async_get(hass).async_get_or_create(
+        config_entry_id=loaded_entry.entry_id,
+        identifiers={(DOMAIN, "e6f8a0b2-5c7d-4e9f-8a1b-2c3d4e5f6a7b")},
+        name="Old heat pump",
+    )
+
+    err = await _refused(hass, podero, "pause_optimization", orphan.id)
+
+    assert err.translation_key == "not_a_podero_appliance"
+    assert err.translation_placeholders["value"] == "Old heat pump"
+
+
+# --- API failures -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("service", "fields", "route"),
+    [
+        ("set_charge_policy", {"charge_percentage": 90}, CHARGE_POLICY_ROUTE),
+        ("set_charge_policy", {"enable": False}, EV_ROUTE),
+        ("get_charge_policy", {}, CHARGE_POLICY_ROUTE.replace("PUT", "GET")),
+        ("pause_optimization", {}, EV_ROUTE),
+        ("resume_optimization", {}, EV_ROUTE),
+    ],
+)
+@pytest.mark.parametrize(
+    ("status", "error", "translation_key"),
+    [
+        (503, HomeAssistantError, "server_error"),
+        (500, HomeAssistantError, "server_error"),
+        (422, ServiceValidationError, "rejected"),
+    ],
+)
+async def test_api_failures_reach_the_caller_translated(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    service: str,
+    fields: dict[str, Any],
+    route: str,
+    status: int,
+    error: type[HomeAssistantError],
+    translation_key: str,
+) -> None:
+    """A failing request raises a translated error to whoever called the action."""
+    podero.simulator.faults.script("5xx", 1, route, status=status)
+
+    with pytest.raises(error) as err:
+        await call(
+            hass,
+            service,
+            {"device_id": ha_device(hass, loaded_entry, EV_ID), **fields},
+            response=service == "get_charge_policy",
+        )
+
+    assert type(err.value) is error
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == translation_key
+    assert loaded_entry.runtime_data.pauses.paused_until(EV_ID) is None
+
+
+async def test_an_action_that_times_out_raises_a_translated_error(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+) -> None:
+    """When Podero does not answer, the caller gets `timeout` once the client gives up."""
+    sim = podero.simulator
+    sim.faults.script("hang", 1, HEAT_PUMP_ROUTE)
+    sim.log.clear()
+    task = hass.async_create_task(
+        call(
+            hass,
+            "pause_optimization",
+            {"device_id": ha_device(hass, loaded_entry, HEAT_PUMP_ID)},
+        )
+    )
+    for _ in range(1000):
+        if sim.requests():
+            break
+        await asyncio.sleep(0)
+    assert [entry["fault"] for entry in sim.requests()] == ["hang"]
+    assert not task.done()
+
+    async_fire_time_changed(
+        hass, dt_util.utcnow() + timedelta(seconds=DEFAULT_REQUEST_TIMEOUT_S + 1)
+    )
+
+    with pytest.raises(HomeAssistantError) as err:
+        await task
+    assert err.value.translation_key == "timeout"
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_ON
+
+
+async def test_rejected_credentials_during_an_action_start_reauthentication(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """A 401 while acting says so and asks the user for new credentials."""
+    podero.simulator.revoke_tokens()
+
+    with pytest.raises(HomeAssistantError) as err:
+        await call(
+            hass,
+            "resume_optimization",
+            {"device_id": ha_device(hass, loaded_entry, HEAT_PUMP_ID)},
+        )
+
+    assert err.value.translation_key == "auth_failed"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+# --- action descriptions ------------------------------------------------------------------
+
+
+def _load_json(name: str) -> dict[str, Any]:
+    return json.loads((INTEGRATION_DIR / name).read_text(encoding="utf-8"))
+
+
+def test_services_yaml_and_translations_name_the_same_fields() -> None:
+    """Every field in services.yaml is translated, and no translation is left over."""
+    described = yaml.safe_load((INTEGRATION_DIR / "services.yaml").read_text())
+    translated = _load_json("translations/en.json")["services"]
+
+    assert set(described) == set(translated) == set(ALL_SERVICES)
+    for service, spec in described.items():
+        assert set(spec["fields"]) == set(translated[service]["fields"]), service
+        assert translated[service]["name"]
+        assert translated[service]["description"]
+        for field in translated[service]["fields"].values():
+            assert field["name"]
+            assert field["description"]
+
+
+def test_services_yaml_describes_exactly_the_fields_the_actions_accept() -> None:
+    """The UI offers each field the handler takes, and the handler takes no hidden one."""
+    described = yaml.safe_load((INTEGRATION_DIR / "services.yaml").read_text())
+
+    assert {service: set(spec["fields"]) for service, spec in described.items()} == {
+        service: set(fields) for service, fields in _FIELDS.items()
+    }
+
+
+def test_services_yaml_selectors_are_valid() -> None:
+    """Each selector is one Home Assistant accepts."""
+    described = yaml.safe_load((INTEGRATION_DIR / "services.yaml").read_text())
+
+    for spec in described.values():
+        for field in spec["fields"].values():
+            validate_selector(field["selector"])
+
+
+def test_every_action_has_an_icon() -> None:
+    """icons.json gives each action an icon, and names no action that does not exist."""
+    icons = _load_json("icons.json")["services"]
+
+    assert set(icons) == set(ALL_SERVICES)
+    assert all(icon["service"].startswith("mdi:") for icon in icons.values())
+
+
+async def test_actions_are_registered_without_a_config_entry(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """The actions exist once the integration is set up, and stay after unloading."""
+    await hass.config_entries.async_unload(loaded_entry.entry_id)
+
+    assert set(hass.services.async_services_for_domain(DOMAIN)) == set(ALL_SERVICES)
