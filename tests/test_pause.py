@@ -144,7 +144,7 @@ async def test_pause_with_until_resumes_at_until(
     assert optimising(podero)
     assert hass.states.get(SWITCH).state == STATE_ON
     assert paused_until(loaded_entry) is None
-    await advance(hass, frozen_time, timedelta(seconds=1))  # the Store writes lazily
+    await hass.async_block_till_done()
     assert stored(hass_storage, loaded_entry) == {}
 
 
@@ -198,7 +198,7 @@ async def test_resume_optimization_cancels_the_schedule(
     )
     assert optimising(podero)
     assert paused_until(loaded_entry) is None
-    await advance(hass, frozen_time, timedelta(seconds=1))
+    await hass.async_block_till_done()
     assert stored(hass_storage, loaded_entry) == {}
 
     # Switched off again by hand: the cancelled resume must not turn it back on.
@@ -353,7 +353,7 @@ async def test_a_resume_that_fell_due_while_down_runs_right_after_start(
 
     assert optimising(podero)
     assert paused_until(loaded_entry) is None
-    await advance(hass, frozen_time, timedelta(seconds=1))
+    await hass.async_block_till_done()
     assert stored(hass_storage, loaded_entry) == {}
 
 
@@ -532,3 +532,25 @@ async def test_removing_the_entry_deletes_the_store(
 
     assert storage_key(loaded_entry.entry_id) not in hass_storage
     assert not optimising(podero)
+
+
+async def test_removing_the_entry_right_after_a_resume_leaves_no_store(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A save still under way when the entry goes cannot bring the Store back."""
+    await pause(hass, loaded_entry)
+    await hass.services.async_call(
+        DOMAIN,
+        "resume_optimization",
+        {"device_id": heat_pump(hass, loaded_entry)},
+        blocking=True,
+    )
+
+    await hass.config_entries.async_remove(loaded_entry.entry_id)
+    await advance(hass, frozen_time, timedelta(minutes=1))
+
+    assert storage_key(loaded_entry.entry_id) not in hass_storage

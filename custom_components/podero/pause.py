@@ -254,7 +254,16 @@ class PauseScheduler:
             self.async_forget(device_id)
 
     def _save(self) -> None:
-        self._store.async_delay_save(self._serialise, 0)
+        """Write the schedule now, in a task the entry waits for when it unloads.
+
+        A delayed save could land after `async_remove_entry` deleted the Store and bring
+        the file back; a task of the entry is finished before the entry is removed.
+        """
+        self._coordinator.config_entry.async_create_task(
+            self._hass,
+            self._store.async_save(self._serialise()),
+            f"{DOMAIN} save scheduled resumes",
+        )
 
     def _serialise(self) -> dict[str, _StoredPause]:
         return {
