@@ -5,6 +5,7 @@ from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
@@ -23,7 +24,6 @@ from custom_components.podero.const import (
     AuthMethod,
     Environment,
 )
-from homeassistant.core import HomeAssistant
 from podero_simulator import SIMULATOR, Simulator, create_app
 from podero_simulator.testing import serve
 
@@ -37,6 +37,20 @@ FROZEN_NOW = "2026-01-15T11:00:00+00:00"
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components.podero in every test."""
+
+
+@pytest.fixture(autouse=True)
+def energy_history_off(request: pytest.FixtureRequest) -> Generator[None]:
+    """Keep the hourly energy-history job out of tests that are not about it.
+
+    It runs in the background and would add requests to every test that counts them;
+    tests marked `energy_history` run it.
+    """
+    if request.node.get_closest_marker("energy_history"):
+        yield
+        return
+    with patch("custom_components.podero.history.EnergyHistory.async_start"):
+        yield
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ from custom_components.podero.api import (
 from custom_components.podero.const import (
     CONF_API_TOKEN,
     CONF_AUTH_METHOD,
+    CONF_BACKFILL_DAYS,
     CONF_BASE_URL,
     CONF_CLIENT_ID,
     CONF_CLIENT_SECRET,
@@ -1191,10 +1192,6 @@ async def test_same_account_twice_is_already_configured(
     assert hass.config_entries.async_entries(DOMAIN) == [config_entry]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: translations/en.json has no config.abort.already_in_progress",
-)
 async def test_same_account_in_two_open_flows_aborts_with_a_translated_reason(
     hass: HomeAssistant, flows: Flows
 ) -> None:
@@ -1634,7 +1631,7 @@ async def test_options_default_to_five_minutes(
     mock_setup_entry: AsyncMock,
     config_entry: MockConfigEntry,
 ) -> None:
-    """A new entry's options form offers 300 s, bounded to 30..3600 s."""
+    """A new entry's options offer 300 s (30..3600 s) and 30 days of history (1..365)."""
     await setup_integration(hass, config_entry)
 
     result = await flows.start_options(config_entry)
@@ -1642,7 +1639,7 @@ async def test_options_default_to_five_minutes(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
     form = fields(result)
-    assert list(form) == [CONF_SCAN_INTERVAL]
+    assert list(form) == [CONF_SCAN_INTERVAL, CONF_BACKFILL_DAYS]
     assert form[CONF_SCAN_INTERVAL]["default"] == 300
     number = form[CONF_SCAN_INTERVAL]["selector"]["number"]
     assert (number["min"], number["max"], number["unit_of_measurement"]) == (
@@ -1650,6 +1647,9 @@ async def test_options_default_to_five_minutes(
         3600,
         "s",
     )
+    assert form[CONF_BACKFILL_DAYS]["default"] == 30
+    days = form[CONF_BACKFILL_DAYS]["selector"]["number"]
+    assert (days["min"], days["max"], days["unit_of_measurement"]) == (1, 365, "d")
     assert suggested(result) == {}
 
 
@@ -1666,8 +1666,8 @@ async def test_options_change_reloads_the_entry_with_the_new_interval(
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {CONF_SCAN_INTERVAL: 60}
-    assert config_entry.options == {CONF_SCAN_INTERVAL: 60}
+    assert result["data"] == {CONF_SCAN_INTERVAL: 60, CONF_BACKFILL_DAYS: 30}
+    assert config_entry.options == {CONF_SCAN_INTERVAL: 60, CONF_BACKFILL_DAYS: 30}
     assert config_entry.state is ConfigEntryState.LOADED
     assert config_entry.runtime_data is not runtime_before
     assert config_entry.runtime_data.coordinator.update_interval == timedelta(
@@ -1694,8 +1694,50 @@ async def test_options_accept_the_allowed_range_as_whole_seconds(
     result = await flows.submit_options(result, {CONF_SCAN_INTERVAL: typed})
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert config_entry.options == {CONF_SCAN_INTERVAL: stored}
+    assert config_entry.options == {CONF_SCAN_INTERVAL: stored, CONF_BACKFILL_DAYS: 30}
     assert type(config_entry.options[CONF_SCAN_INTERVAL]) is int
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [(1, 1), (365, 365), ("90", 90), (7.5, 7)]
+)
+async def test_options_accept_a_history_window_in_whole_days(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    config_entry: MockConfigEntry,
+    typed: float | str,
+    stored: int,
+) -> None:
+    """The history window is 1 to 365 days, stored as an int."""
+    await setup_integration(hass, config_entry)
+    result = await flows.start_options(config_entry)
+
+    result = await flows.submit_options(
+        result, {CONF_SCAN_INTERVAL: 300, CONF_BACKFILL_DAYS: typed}
+    )
+
+    assert config_entry.options == {CONF_SCAN_INTERVAL: 300, CONF_BACKFILL_DAYS: stored}
+
+
+@pytest.mark.parametrize("typed", [0, 366, -1, "nan", "a while", None])
+async def test_options_refuse_a_history_window_outside_the_range(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    config_entry: MockConfigEntry,
+    typed: float | str | None,
+) -> None:
+    """No history, more than a year or not a number fails the form."""
+    await setup_integration(hass, config_entry)
+    result = await flows.start_options(config_entry)
+
+    with pytest.raises(InvalidData):
+        await flows.submit_options(
+            result, {CONF_SCAN_INTERVAL: 300, CONF_BACKFILL_DAYS: typed}
+        )
+
+    assert config_entry.options == {}
 
 
 @pytest.mark.parametrize("typed", [29, 29.9, 3601, 0, -300, "nan", "inf", "soon", None])

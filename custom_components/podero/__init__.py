@@ -10,9 +10,10 @@ from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
 from .connection import create_client
-from .const import DEFAULT_SCAN_INTERVAL, DOMAIN
+from .const import CONF_BACKFILL_DAYS, DEFAULT_BACKFILL, DEFAULT_SCAN_INTERVAL, DOMAIN
 from .coordinator import PoderoCoordinator
 from .data import PoderoConfigEntry, PoderoRuntimeData
+from .history import EnergyHistory, async_remove_statistics
 from .pause import STORAGE_VERSION, PauseScheduler, storage_key
 from .services import async_setup_services
 
@@ -50,10 +51,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: PoderoConfigEntry) -> bo
     await pauses.async_load()
     entry.async_on_unload(pauses.async_stop)
 
+    backfill = timedelta(
+        days=entry.options.get(CONF_BACKFILL_DAYS, DEFAULT_BACKFILL.days)
+    )
+    history = EnergyHistory(hass, entry.entry_id, coordinator, backfill)
+
     entry.runtime_data = PoderoRuntimeData(
-        client=client, coordinator=coordinator, pauses=pauses
+        client=client, coordinator=coordinator, pauses=pauses, history=history
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # The energy history never delays setup: its first import runs in the background.
+    await history.async_start()
+    entry.async_on_unload(history.async_stop)
     # Returning a bool keeps Home Assistant 2026.10 happy; 2026.11 accepts it too.
     return True
 
@@ -64,7 +73,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: PoderoConfigEntry) -> b
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PoderoConfigEntry) -> None:
-    """Forget scheduled resumes when the entry is deleted."""
+    """Forget scheduled resumes and delete imported statistics when the entry is deleted."""
+    await async_remove_statistics(hass, entry.entry_id)
     await Store[dict[str, object]](
         hass, STORAGE_VERSION, storage_key(entry.entry_id)
     ).async_remove()

@@ -55,15 +55,18 @@ from .connection import auth_from_data
 from .const import (
     CONF_API_TOKEN,
     CONF_AUTH_METHOD,
+    CONF_BACKFILL_DAYS,
     CONF_BASE_URL,
     CONF_CLIENT_ID,
     CONF_CLIENT_SECRET,
     CONF_ENVIRONMENT,
     CONF_ORG_ID,
     CONF_USER_ID,
+    DEFAULT_BACKFILL,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     ENVIRONMENT_URLS,
+    MAX_BACKFILL,
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
     AuthMethod,
@@ -135,7 +138,21 @@ OPTIONS_SCHEMA = probatio.Schema(
                 )
             ),
             probatio.Coerce(int),
-        )
+        ),
+        probatio.Required(
+            CONF_BACKFILL_DAYS, default=DEFAULT_BACKFILL.days
+        ): probatio.All(
+            NumberSelector(
+                NumberSelectorConfig(
+                    min=1,
+                    max=MAX_BACKFILL.days,
+                    step=1,
+                    unit_of_measurement="d",
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+            probatio.Coerce(int),
+        ),
     }
 )
 
@@ -423,16 +440,14 @@ class PoderoConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class PoderoOptionsFlow(OptionsFlowWithReload):
-    """Tune how often Podero is polled."""
+    """Tune how often Podero is polled and how much history is imported."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Choose the polling interval."""
+        """Choose the polling interval and the history window."""
         if user_input is not None:
-            return self.async_create_entry(
-                data={CONF_SCAN_INTERVAL: user_input[CONF_SCAN_INTERVAL]}
-            )
+            return self.async_create_entry(data=user_input)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(

@@ -60,3 +60,13 @@ BOOST_POLL_TIMEOUT: Final = timedelta(seconds=60)
 DEFAULT_RETRY_AFTER: Final = timedelta(seconds=60)
 # Longest Retry-After honoured; a server asking for more is asked again after this.
 MAX_RETRY_AFTER: Final = timedelta(hours=1)
+
+# Energy history (long-term statistics, sessions, savings): read hourly, re-importing the
+# last hours to pick up Podero's late corrections, backfilling this far on first setup.
+HISTORY_INTERVAL: Final = timedelta(hours=1)
+HISTORY_FIRST_RUN: Final = timedelta(minutes=1)
+HISTORY_REIMPORT: Final = timedelta(hours=3)
+HISTORY_PARALLEL_DEVICES: Final = 4
+CONF_BACKFILL_DAYS: Final = "backfill_days"
+DEFAULT_BACKFILL: Final = timedelta(days=30)
+MAX_BACKFILL: Final = timedelta(days=365)

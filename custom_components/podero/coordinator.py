@@ -48,7 +48,7 @@ from .const import (
     LOGGER,
     MAX_RETRY_AFTER,
 )
-from .data import PoderoConfigEntry, PoderoData
+from .data import DeviceEnergy, PoderoConfigEntry, PoderoData
 from .errors import translated_error
 
 CHARGING_CONFIG = "charging-config"
@@ -164,6 +164,7 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
 
         kept_config = previous.charging_config if previous else None
         data = PoderoData(
+            energy=previous.energy if previous else {},
             devices=devices,
             unavailable=frozenset(unavailable),
             charging_config=self._take_charging_config(outcomes[-1], now, kept_config)
@@ -338,6 +339,15 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         # change, but let a refresh (not the write) decide what is available again.
         self.data = change(self.data)
         await self.async_request_refresh()
+
+    @callback
+    def async_set_energy(self, device_id: str, energy: DeviceEnergy) -> None:
+        """Store a device's sessions and savings and update its entities."""
+        if self.data.energy.get(device_id) == energy:
+            return
+        self.data = replace(self.data, energy={**self.data.energy, device_id: energy})
+        # New energy targets need their entities created; the others update in place.
+        self.async_update_listeners()
 
     # --- boost follow-up --------------------------------------------------------------------
 

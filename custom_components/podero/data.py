@@ -1,18 +1,30 @@
 """Data shared between the coordinator, the platforms and the actions."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 
-from .api import ChargingConfig, Device, DeviceKind, PoderoClient
+from .api import ChargingConfig, ChargingSession, Device, DeviceKind, PoderoClient
 
 if TYPE_CHECKING:
     from .coordinator import PoderoCoordinator
+    from .history import EnergyHistory
     from .pause import PauseScheduler
 
 CHARGING_KINDS = frozenset({DeviceKind.ELECTRIC_VEHICLE, DeviceKind.WALLBOX})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeviceEnergy:
+    """Energy figures of one device that do not come with the device list."""
+
+    current_session: ChargingSession | None = None
+    last_session: ChargingSession | None = None
+    savings_this_month: float | None = None
+    month_start: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +39,8 @@ class PoderoData:
     devices: Mapping[DeviceKind, Mapping[str, Device]]
     unavailable: frozenset[DeviceKind]
     charging_config: ChargingConfig | None
+    # Charging sessions and savings per device id, read hourly by the energy history job.
+    energy: Mapping[str, DeviceEnergy] = field(default_factory=dict)
 
     def device(self, kind: DeviceKind, device_id: str) -> Device | None:
         """Return the device if its type is currently available, else None."""
@@ -52,6 +66,7 @@ class PoderoRuntimeData:
     client: PoderoClient
     coordinator: PoderoCoordinator
     pauses: PauseScheduler
+    history: EnergyHistory
 
 
 type PoderoConfigEntry = ConfigEntry[PoderoRuntimeData]

@@ -22,10 +22,10 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .api import ChargingConfig, Device, DeviceKind
 from .const import DOMAIN
 from .coordinator import PoderoCoordinator
-from .data import PoderoConfigEntry, PoderoData
+from .data import DeviceEnergy, PoderoConfigEntry, PoderoData
 
 ACCOUNT: Literal["account"] = "account"
-type TargetKind = DeviceKind | Literal["account"]
+type TargetKind = DeviceKind | Literal["account"] | EnergyOf
 
 # Device-name translation keys per device type ("{manufacturer} heat pump" and so on).
 _DEVICE_NAME_KEYS = {
@@ -104,6 +104,33 @@ class AccountTarget(Target[ChargingConfig]):
         self, coordinator: PoderoCoordinator, changes: Mapping[str, Any]
     ) -> None:
         await coordinator.async_update_charging_config(changes)
+
+
+class EnergyTarget(Target[DeviceEnergy]):
+    """A device's sessions and savings (read hourly), shown on the device itself."""
+
+    def __init__(self, device: Device, *, ambiguous: bool = False) -> None:
+        """Attach to the same registry device as the device's other entities."""
+        self.device_id = device.id
+        self.unique_prefix = device.id
+        self.device_info = _device_info(device, ambiguous=ambiguous)
+
+    @override
+    def lookup(self, data: PoderoData) -> DeviceEnergy | None:
+        return data.energy.get(self.device_id)
+
+    @override
+    async def async_write(
+        self, coordinator: PoderoCoordinator, changes: Mapping[str, Any]
+    ) -> None:
+        raise NotImplementedError  # pragma: no cover  # energy figures are read-only
+
+
+@dataclass(frozen=True, slots=True)
+class EnergyOf:
+    """Descriptions key for the energy figures of one device type."""
+
+    kind: DeviceKind
 
 
 def _base_name(device: Device) -> tuple[str, str, str]:
@@ -214,7 +241,7 @@ type EntityFactory[T] = Callable[[PoderoCoordinator, Target[T], Any], PoderoEnti
 def _subjects(
     coordinator: PoderoCoordinator,
 ) -> Iterator[tuple[TargetKind, str, Any, Callable[[], Target[Any]]]]:
-    """Yield (kind, unique prefix, data, target factory) for everything entities can bind to."""
+    """Yield (descriptions key, unique prefix, data, target factory) for every target."""
     data = coordinator.data
     names = Counter(
         _base_name(device)
@@ -232,6 +259,13 @@ def _subjects(
                 device,
                 partial(DeviceTarget, device, ambiguous=ambiguous),
             )
+            if (energy := data.energy.get(device_id)) is not None:
+                yield (
+                    EnergyOf(kind),
+                    device_id,
+                    energy,
+                    partial(EnergyTarget, device, ambiguous=ambiguous),
+                )
     if data.charging_config is not None and data.has_charging_devices:
         yield (
             ACCOUNT,
@@ -259,19 +293,20 @@ def async_setup_platform_entities(
     registry = dr.async_get(coordinator.hass)
     # Unique ids created per target, and the data object each target was last examined with:
     # an unchanged object cannot need new entities.
-    created: dict[str, set[str]] = {}
-    examined: dict[str, Any] = {}
+    created: dict[tuple[TargetKind, str], set[str]] = {}
+    examined: dict[tuple[TargetKind, str], Any] = {}
 
     @callback
     def add_new_entities() -> None:
         new: list[PoderoEntity[Any]] = []
-        present: set[str] = set()
+        present: set[tuple[TargetKind, str]] = set()
         for kind, prefix, subject, make_target in _subjects(coordinator):
-            present.add(prefix)
-            if examined.get(prefix) is subject:
+            key = (kind, prefix)
+            present.add(key)
+            if examined.get(key) is subject:
                 continue
-            examined[prefix] = subject
-            done = created.setdefault(prefix, set())
+            examined[key] = subject
+            done = created.setdefault(key, set())
             target: Target[Any] | None = None
             for description in descriptions.get(kind, ()):
                 if description.key in done or not description.exists_fn(subject):
@@ -279,12 +314,12 @@ def async_setup_platform_entities(
                 target = target or make_target()
                 done.add(description.key)
                 new.append(factory(coordinator, target, description))
-        for prefix in [prefix for prefix in examined if prefix not in present]:
+        for key in [key for key in examined if key not in present]:
             if not registry.async_get_device_by_identifier(
-                (DOMAIN, prefix), entry.entry_id
+                (DOMAIN, key[1]), entry.entry_id
             ):
-                del examined[prefix]
-                created.pop(prefix, None)
+                del examined[key]
+                created.pop(key, None)
         if new:
             async_add_entities(new)
 

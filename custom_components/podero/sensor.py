@@ -26,6 +26,7 @@ from homeassistant.helpers.typing import StateType
 
 from .api import (
     BoostState,
+    ChargingSession,
     Device,
     DeviceKind,
     DeviceStatus,
@@ -36,8 +37,9 @@ from .api import (
     WallboxConnection,
     WallboxMode,
 )
-from .data import PoderoConfigEntry
+from .data import DeviceEnergy, PoderoConfigEntry
 from .entity import (
+    EnergyOf,
     PoderoEntity,
     PoderoEntityDescription,
     TargetKind,
@@ -46,12 +48,17 @@ from .entity import (
 
 PARALLEL_UPDATES = 0
 
+EUR = "EUR"
+
 
 @dataclass(frozen=True, kw_only=True)
 class PoderoSensorDescription[T](PoderoEntityDescription[T], SensorEntityDescription):
     """A sensor reading one value of its target."""
 
     value_fn: Callable[[T], StateType | datetime]
+    # For totals that restart (a session, a month): when the current total began.
+    last_reset_fn: Callable[[T], datetime | None] | None = None
+    attributes_fn: Callable[[T], Mapping[str, Any] | None] | None = None
 
 
 def _enum_state[E: StrEnum](
@@ -283,11 +290,95 @@ WALLBOX: tuple[PoderoSensorDescription[Any], ...] = (
     ),
 )
 
+
+def _session_value(
+    read: Callable[[ChargingSession], float | None],
+) -> Callable[[DeviceEnergy], float | None]:
+    """Read a figure of the current session; without a session there is none."""
+    return lambda energy: (
+        read(energy.current_session) if energy.current_session else None
+    )
+
+
+def _euro(
+    key: str,
+    value_fn: Callable[[DeviceEnergy], float | None],
+    last_reset_fn: Callable[[DeviceEnergy], datetime | None],
+) -> PoderoSensorDescription[DeviceEnergy]:
+    return PoderoSensorDescription[DeviceEnergy](
+        key=key,
+        device_class=SensorDeviceClass.MONETARY,
+        state_class=SensorStateClass.TOTAL,
+        native_unit_of_measurement=EUR,
+        suggested_display_precision=2,
+        value_fn=value_fn,
+        last_reset_fn=last_reset_fn,
+    )
+
+
+def _session_start(energy: DeviceEnergy) -> datetime | None:
+    return energy.current_session.plug_in_time if energy.current_session else None
+
+
+def _last_session(energy: DeviceEnergy) -> Mapping[str, Any] | None:
+    session = energy.last_session
+    if session is None:
+        return None
+    return {
+        "plugged_in": session.plug_in_time,
+        "unplugged": session.unplug_time,
+        "cost": session.actual_cost_eur,
+        "savings": session.actual_savings_eur,
+        "battery_level": session.final_soc_pct,
+    }
+
+
+SAVINGS_THIS_MONTH = _euro(
+    "savings_this_month",
+    lambda energy: energy.savings_this_month,
+    lambda energy: energy.month_start,
+)
+
+VEHICLE_ENERGY: tuple[PoderoSensorDescription[Any], ...] = (
+    PoderoSensorDescription[DeviceEnergy](
+        key="session_energy",
+        device_class=SensorDeviceClass.ENERGY,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=2,
+        value_fn=_session_value(lambda session: session.energy_charged_kwh),
+    ),
+    _euro(
+        "session_cost",
+        _session_value(lambda session: session.actual_cost_eur),
+        _session_start,
+    ),
+    _euro(
+        "session_expected_savings",
+        _session_value(lambda session: session.expected_savings_eur),
+        _session_start,
+    ),
+    PoderoSensorDescription[DeviceEnergy](
+        key="last_session_energy",
+        device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=2,
+        value_fn=lambda energy: (
+            energy.last_session.energy_charged_kwh if energy.last_session else None
+        ),
+        attributes_fn=_last_session,
+    ),
+    SAVINGS_THIS_MONTH,
+)
+
 SENSORS: Mapping[TargetKind, tuple[PoderoSensorDescription[Any], ...]] = {
     DeviceKind.HEAT_PUMP: (*HEAT_PUMP, *COMMON),
     DeviceKind.ELECTRIC_VEHICLE: (*ELECTRIC_VEHICLE, *COMMON),
     DeviceKind.SOLAR_INVERTER: (*SOLAR_INVERTER, *COMMON),
     DeviceKind.WALLBOX: (*WALLBOX, *COMMON),
+    EnergyOf(DeviceKind.HEAT_PUMP): (SAVINGS_THIS_MONTH,),
+    EnergyOf(DeviceKind.ELECTRIC_VEHICLE): VEHICLE_ENERGY,
+    EnergyOf(DeviceKind.SOLAR_INVERTER): (SAVINGS_THIS_MONTH,),
 }
 
 
@@ -310,3 +401,17 @@ class PoderoSensor(PoderoEntity[Any], SensorEntity):
     def native_value(self) -> StateType | datetime:
         subject = self.subject
         return None if subject is None else self.entity_description.value_fn(subject)
+
+    @property
+    @override
+    def last_reset(self) -> datetime | None:
+        subject = self.subject
+        reset = self.entity_description.last_reset_fn
+        return None if subject is None or reset is None else reset(subject)
+
+    @property
+    @override
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        subject = self.subject
+        attributes = self.entity_description.attributes_fn
+        return None if subject is None or attributes is None else attributes(subject)

@@ -584,3 +584,54 @@ class ChargingSession:
             is_at_home=as_bool(data.get("is_at_home")),
             session_outcome=as_str(data.get("session_outcome")),
         )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataPoint:
+    """One period of a device's time series: its start and the numeric values reported.
+
+    Per the API, consumption fields are Wh per period, `*_w` fields average W over the
+    period and `price` EUR/MWh; values the API sent as null are left out of `values`.
+    """
+
+    time: datetime
+    values: Mapping[str, float]
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self | None:
+        """Parse one point; a point without a readable time is dropped."""
+        time = as_datetime(data.get("time"))
+        if time is None:
+            return None
+        values = {
+            key: number
+            for key, value in data.items()
+            if key != "time" and (number := as_float(value)) is not None
+        }
+        return cls(time=time, values=values)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SavingsPeriod:
+    """What optimisation saved in one period (the API reports EUR and kWh)."""
+
+    start: datetime | None
+    end: datetime | None
+    savings_total: float | None
+    savings_percentage: float | None
+    consumption_total: float | None
+
+    @classmethod
+    def from_json(cls, data: Json) -> Self:
+        """Parse one item of the savings `data` array."""
+        period = as_mapping(data.get("period"))
+        savings = as_mapping(data.get("savings"))
+        return cls(
+            start=as_datetime(period.get("start_period")),
+            end=as_datetime(period.get("end_period")),
+            savings_total=as_float(savings.get("total")),
+            savings_percentage=as_float(savings.get("percentage")),
+            consumption_total=as_float(
+                as_mapping(data.get("consumption")).get("total")
+            ),
+        )
