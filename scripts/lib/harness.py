@@ -24,7 +24,7 @@ from aiohttp import web  # noqa: E402
 from aiohttp.resolver import ThreadedResolver  # noqa: E402
 from homeassistant import loader  # noqa: E402
 from homeassistant.core import HomeAssistant  # noqa: E402
-from pytest_homeassistant_custom_component.common import (  # noqa: E402
+from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]  # noqa: E402
     MockConfigEntry,
     async_test_home_assistant,
 )
