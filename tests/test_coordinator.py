@@ -1,6 +1,9 @@
 """The coordinator: what a refresh costs, and how devices come and go."""
 
+import asyncio
 from datetime import timedelta
+from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
@@ -228,3 +231,42 @@ async def test_refreshing_never_adds_entities_twice(
     await advance(hass, freezer, timedelta(minutes=31))
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
     assert len(hass.states.async_all()) == before
+
+
+async def test_a_write_during_a_refresh_is_not_undone_by_it(
+    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
+) -> None:
+    """A list read before the write reached Podero must not bring the old value back."""
+    await setup_integration(hass, config_entry)
+    coordinator = config_entry.runtime_data.coordinator
+    client = coordinator.client
+    original = client.list_devices
+    gate = asyncio.Event()
+    read = asyncio.Event()
+
+    async def slow_list(model: Any) -> Any:
+        devices = await original(model)  # read before the write below
+        read.set()
+        await gate.wait()
+        return devices
+
+    with patch.object(client, "list_devices", slow_list):
+        refresh = hass.async_create_task(coordinator.async_refresh())
+        await read.wait()
+        await hass.services.async_call(
+            "switch",
+            "turn_off",
+            {"entity_id": "switch.nibe_heat_pump_smart_optimization"},
+            blocking=True,
+        )
+        await hass.services.async_call(
+            "number",
+            "set_value",
+            {"entity_id": "number.podero_grid_import_before_stopping", "value": 1500},
+            blocking=True,
+        )
+        gate.set()
+        await refresh
+
+    assert hass.states.get("switch.nibe_heat_pump_smart_optimization").state == "off"
+    assert hass.states.get("number.podero_grid_import_before_stopping").state == "1500"

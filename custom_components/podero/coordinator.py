@@ -88,6 +88,9 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         self._boost_timers: dict[DeviceKind, CALLBACK_TYPE] = {}
         self._registry_ids: frozenset[str] | None = None
         self._target_listeners: dict[str, set[CALLBACK_TYPE]] = {}
+        # Devices written while a refresh is reading the lists (None: no refresh running).
+        self._written_while_reading: dict[str, Device] | None = None
+        self._config_written_while_reading: ChargingConfig | None = None
 
     @property
     def account_id(self) -> str:
@@ -114,11 +117,17 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
             and (discovery or self._charging_config_due)
             and not self._is_quiet(CHARGING_CONFIG, now)
         )
-        outcomes: list[Outcome] = await asyncio.gather(  # type: ignore[assignment]
-            *(self.client.list_devices(DEVICE_MODELS[kind]) for kind in kinds),
-            *([self.client.get_charging_config()] if want_config else []),
-            return_exceptions=True,
-        )
+        self._written_while_reading = {}
+        self._config_written_while_reading = None
+        try:
+            outcomes: list[Outcome] = await asyncio.gather(  # type: ignore[assignment]
+                *(self.client.list_devices(DEVICE_MODELS[kind]) for kind in kinds),
+                *([self.client.get_charging_config()] if want_config else []),
+                return_exceptions=True,
+            )
+        finally:
+            written, self._written_while_reading = self._written_while_reading, None
+            config_written = self._config_written_while_reading
         by_kind = dict(zip(kinds, outcomes, strict=False))
         _raise_unexpected(outcomes)
         _raise_for_auth(outcomes)
@@ -144,11 +153,17 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         was_whole = self._whole_refresh_failing
         self._whole_refresh_failing = False
 
-        devices = dict(previous.devices) if previous else {}
-        unavailable = set(previous.unavailable) if previous else set()
+        # Writes, the energy history and boost follow-ups may have changed the data while
+        # the lists were in flight: build on what is there now, not on the snapshot.
+        current: PoderoData | None = self.data
+        devices = dict(current.devices) if current else {}
+        unavailable = set(current.unavailable) if current else set()
         for kind, outcome in by_kind.items():
             if isinstance(outcome, list):
-                devices[kind] = _merge(devices.get(kind, {}), outcome)
+                # A device written during the read is shown as the write answered; the
+                # list may have been produced before the write reached Podero.
+                fresh = [written.get(device.id, device) for device in outcome]
+                devices[kind] = _merge(devices.get(kind, {}), fresh)
                 unavailable.discard(kind)
                 self._recovered(kind, quiet=was_whole)
             elif isinstance(outcome, PoderoRateLimitError):
@@ -162,14 +177,14 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         if discovery:
             self._next_discovery = now + DISCOVERY_INTERVAL
 
-        kept_config = previous.charging_config if previous else None
+        kept_config = current.charging_config if current else None
         data = PoderoData(
-            energy=previous.energy if previous else {},
+            energy=current.energy if current else {},
             devices=devices,
             unavailable=frozenset(unavailable),
             charging_config=self._take_charging_config(outcomes[-1], now, kept_config)
-            if want_config
-            else kept_config,
+            if want_config and config_written is None
+            else config_written or kept_config,
         )
         if previous is None and data.has_charging_devices:
             data = replace(data, charging_config=await self._first_charging_config(now))
@@ -286,11 +301,15 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         updated = await self.async_call(
             self.client.update_device(model, device_id, changes)
         )
+        if self._written_while_reading is not None:
+            self._written_while_reading[device_id] = updated
         await self._apply(device_id, lambda data: _with_device(data, updated))
 
     async def async_update_charging_config(self, changes: Mapping[str, Any]) -> None:
         """Write owner-level charging settings and show what the API returned."""
         config = await self.async_call(self.client.update_charging_config(**changes))
+        if self._written_while_reading is not None:
+            self._config_written_while_reading = config
         await self._apply(
             self.account_id, lambda data: replace(data, charging_config=config)
         )

@@ -1,0 +1,311 @@
+"""Energy history: Podero's 15-minute series as hourly long-term statistics, sessions, savings."""
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from unittest.mock import patch
+from zoneinfo import ZoneInfo
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder.statistics import (
+    list_statistic_ids,
+    statistics_during_period,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.recorder import get_instance
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+
+from custom_components.podero.api import DataPoint, PoderoClient
+from custom_components.podero.const import (
+    CONF_BACKFILL_DAYS,
+    DOMAIN,
+    HISTORY_FIRST_RUN,
+    HISTORY_INTERVAL,
+)
+from custom_components.podero.history import statistic_id
+from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID, INVERTER_ID
+
+from .helpers import SimulatedPodero, advance, setup_integration
+
+
+@pytest.fixture
+def short_entry(config_entry: MockConfigEntry) -> MockConfigEntry:
+    """The household with a two-day history window (importing 30 days is slow in tests)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=config_entry.title,
+        unique_id=config_entry.unique_id,
+        data=config_entry.data,
+        options={CONF_BACKFILL_DAYS: 2},
+    )
+
+
+pytestmark = pytest.mark.energy_history
+VIENNA = ZoneInfo("Europe/Vienna")
+DATA_ROUTE = "/data"
+
+
+async def import_once(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let the first import run (a minute after setup) and the recorder store it."""
+    await advance(hass, freezer, HISTORY_FIRST_RUN)
+    await async_wait_recording_done(hass)
+
+
+async def hourly_rows(
+    hass: HomeAssistant, statistic: str, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Hourly rows of one statistic between two instants."""
+    rows = await get_instance(hass).async_add_executor_job(
+        statistics_during_period,
+        hass,
+        start,
+        end,
+        {statistic},
+        "hour",
+        None,
+        {"state", "sum"},
+    )
+    return list(rows.get(statistic, []))
+
+
+def data_requests(podero: SimulatedPodero) -> dict[str, int]:
+    """Time-series requests per device id."""
+    counts: dict[str, int] = {}
+    for entry in podero.simulator.requests():
+        if entry["path"].endswith(DATA_ROUTE):
+            device = entry["path"].split("/")[-2]
+            counts[device] = counts.get(device, 0) + 1
+    return counts
+
+
+def _utc_hour(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+SERIES_TRUTH = [
+    (HEAT_PUMP_ID, "consumption", "estimated_consumption"),
+    (EV_ID, "charged_energy", "estimated_consumption"),
+    (INVERTER_ID, "solar_production", "solar_production_w"),
+    (INVERTER_ID, "household_consumption", "household_consumption_w"),
+]
+
+
+async def test_backfill_sums_equal_the_simulated_energy(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The default 30 days of hourly statistics add up to the simulated energy (±0.1 %)."""
+    await setup_integration(hass, config_entry)
+    await import_once(hass, freezer)
+
+    end = _utc_hour(datetime.now(UTC))
+    start = end - timedelta(days=30)
+    for device_id, series, field in SERIES_TRUTH:
+        rows = await hourly_rows(hass, statistic_id(device_id, series), start, end)
+        expected_kwh = podero.simulator.energy_wh(device_id, field, start, end) / 1000
+        assert len(rows) == 30 * 24
+        assert rows[-1]["sum"] == pytest.approx(expected_kwh, rel=1e-3), series
+        assert sum(row["state"] for row in rows) == pytest.approx(rows[-1]["sum"])
+
+
+async def test_import_costs_one_request_per_device_per_cycle_at_most_hourly(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Each device's series is read once per cycle, and cycles come once an hour."""
+    await setup_integration(hass, short_entry)
+    await import_once(hass, freezer)
+    assert data_requests(podero) == {HEAT_PUMP_ID: 1, EV_ID: 1, INVERTER_ID: 1}
+
+    podero.simulator.log.clear()
+    await advance(hass, freezer, HISTORY_INTERVAL - timedelta(minutes=2))
+    assert data_requests(podero) == {}
+
+    await advance(hass, freezer, timedelta(minutes=2))
+    await async_wait_recording_done(hass)
+    assert data_requests(podero) == {HEAT_PUMP_ID: 1, EV_ID: 1, INVERTER_ID: 1}
+
+
+async def test_a_second_import_adds_no_duplicates(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Re-importing the last hours replaces rows; the series stays continuous."""
+    await setup_integration(hass, short_entry)
+    await import_once(hass, freezer)
+    statistic = statistic_id(HEAT_PUMP_ID, "consumption")
+    start = _utc_hour(datetime.now(UTC)) - timedelta(days=3)
+    before = await hourly_rows(hass, statistic, start, datetime.now(UTC))
+
+    await advance(hass, freezer, HISTORY_INTERVAL)
+    await async_wait_recording_done(hass)
+    after = await hourly_rows(hass, statistic, start, datetime.now(UTC))
+
+    assert len(after) == len(before) + 1
+    assert after[: len(before)] == before
+    assert after[-1]["sum"] == pytest.approx(before[-1]["sum"] + after[-1]["state"])
+
+
+async def test_a_late_correction_of_the_last_hours_is_applied(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """When Podero revises a recent hour, the next import replaces it and later sums follow."""
+    await setup_integration(hass, short_entry)
+    await import_once(hass, freezer)
+    statistic = statistic_id(HEAT_PUMP_ID, "consumption")
+    corrected_hour = _utc_hour(datetime.now(UTC)) - timedelta(hours=2)
+    original = PoderoClient.get_time_series
+
+    async def revised(self: PoderoClient, *args: Any, **kwargs: Any) -> list[DataPoint]:
+        points = await original(self, *args, **kwargs)
+        return [
+            DataPoint(
+                time=point.time,
+                values={
+                    **point.values,
+                    "estimated_consumption": point.values["estimated_consumption"]
+                    + 250,
+                },
+            )
+            if _utc_hour(point.time) == corrected_hour
+            and "estimated_consumption" in point.values
+            else point
+            for point in points
+        ]
+
+    start = corrected_hour - timedelta(hours=3)
+    before = await hourly_rows(hass, statistic, start, datetime.now(UTC))
+    with patch.object(PoderoClient, "get_time_series", revised):
+        await advance(hass, freezer, HISTORY_INTERVAL)
+        await async_wait_recording_done(hass)
+    after = await hourly_rows(hass, statistic, start, datetime.now(UTC))
+
+    by_start = {row["start"]: row for row in before}
+    corrected = next(row for row in after if row["start"] == corrected_hour.timestamp())
+    assert corrected["state"] == pytest.approx(
+        by_start[corrected["start"]]["state"] + 1.0
+    )
+    # Four quarter-hours, each 250 Wh more: every later sum is 1 kWh higher.
+    assert after[-2]["sum"] == pytest.approx(by_start[after[-2]["start"]]["sum"] + 1.0)
+
+
+def _local_day_rows(rows: Iterable[dict[str, Any]], day: date) -> int:
+    return sum(
+        1
+        for row in rows
+        if datetime.fromtimestamp(row["start"], UTC).astimezone(VIENNA).date() == day
+    )
+
+
+@pytest.mark.parametrize(
+    ("now", "day", "hours"),
+    [
+        ("2026-03-30T12:30:00+00:00", date(2026, 3, 29), 23),
+        ("2026-10-26T12:30:00+00:00", date(2026, 10, 25), 25),
+    ],
+)
+async def test_clock_change_days_have_23_and_25_hourly_rows(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    now: str,
+    day: date,
+    hours: int,
+) -> None:
+    """Statistics are UTC hours, so Vienna's clock-change days have 23 and 25 of them."""
+    freezer.move_to(now)
+    await hass.config.async_set_time_zone("Europe/Vienna")
+    await setup_integration(hass, short_entry)
+    await import_once(hass, freezer)
+
+    start = datetime(day.year, day.month, day.day, tzinfo=VIENNA) - timedelta(days=1)
+    rows = await hourly_rows(
+        hass,
+        statistic_id(HEAT_PUMP_ID, "consumption"),
+        start,
+        start + timedelta(days=3),
+    )
+
+    assert _local_day_rows(rows, day) == hours
+
+
+async def test_removing_the_entry_removes_its_statistics(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Deleting the integration leaves no Podero statistics behind."""
+    await setup_integration(hass, short_entry)
+    await import_once(hass, freezer)
+    listed = await get_instance(hass).async_add_executor_job(list_statistic_ids, hass)
+    assert any(item["statistic_id"].startswith(f"{DOMAIN}:") for item in listed)
+
+    await hass.config_entries.async_remove(short_entry.entry_id)
+    await async_wait_recording_done(hass)
+
+    listed = await get_instance(hass).async_add_executor_job(list_statistic_ids, hass)
+    assert not any(item["statistic_id"].startswith(f"{DOMAIN}:") for item in listed)
+
+
+async def test_session_and_savings_sensors(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The EV shows its session and last session; devices show this month's savings."""
+    await setup_integration(hass, short_entry)
+    await import_once(hass, freezer)
+
+    session = hass.states.get("sensor.tesla_model_3_session_energy")
+    last = hass.states.get("sensor.tesla_model_3_last_session_energy")
+    savings = hass.states.get("sensor.nibe_heat_pump_savings_this_month")
+    assert session.state == "0.0"
+    assert session.attributes["state_class"] == "total_increasing"
+    assert float(last.state) > 0
+    assert last.attributes["unplugged"] is not None
+    assert float(savings.state) != 0
+    assert savings.attributes["unit_of_measurement"] == "EUR"
+    assert savings.attributes["state_class"] == "total"
+    assert savings.attributes["last_reset"] == "2026-01-01T00:00:00+00:00"
+
+
+async def test_idle_vehicle_has_no_current_session(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Unplugged, Podero answers {"session": null}: the session sensors show unknown."""
+    await setup_integration(hass, short_entry)
+    await import_once(hass, freezer)
+    podero.simulator.set_plugged_in(EV_ID, plugged_in=False)
+
+    await advance(hass, freezer, timedelta(minutes=5))
+
+    assert hass.states.get("sensor.tesla_model_3_session_energy").state == "unknown"
+    assert hass.states.get("sensor.tesla_model_3_session_cost").state == "unknown"
