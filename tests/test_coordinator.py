@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.podero.api import DeviceKind
 from custom_components.podero.const import (
     DEFAULT_SCAN_INTERVAL,
     DISCOVERY_INTERVAL,
@@ -268,5 +269,11 @@ async def test_a_write_during_a_refresh_is_not_undone_by_it(
         gate.set()
         await refresh
 
+    pump = coordinator.data.device(DeviceKind.HEAT_PUMP, HEAT_PUMP_ID)
+    assert pump is not None
+    assert pump.is_smart_optimization_active is False
+    assert coordinator.data.charging_config is not None
+    assert coordinator.data.charging_config.hems_max_import_before_stopping_w == 1500
+    coordinator.async_update_listeners()
     assert hass.states.get("switch.nibe_heat_pump_smart_optimization").state == "off"
     assert hass.states.get("number.podero_grid_import_before_stopping").state == "1500"
