@@ -14,6 +14,7 @@ from .const import CONF_BACKFILL_DAYS, DEFAULT_BACKFILL, DEFAULT_SCAN_INTERVAL, 
 from .coordinator import PoderoCoordinator
 from .data import PoderoConfigEntry, PoderoRuntimeData
 from .history import EnergyHistory, async_remove_statistics
+from .issues import async_track_reconnect_issues
 from .pause import STORAGE_VERSION, PauseScheduler, storage_key
 from .services import async_setup_services
 
@@ -63,6 +64,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: PoderoConfigEntry) -> bo
     # The energy history never delays setup: its first import runs in the background.
     await history.async_start()
     entry.async_on_unload(history.async_stop)
+    async_track_reconnect_issues(hass, coordinator)
     # Returning a bool keeps Home Assistant 2026.10 happy; 2026.11 accepts it too.
     return True
 

@@ -31,7 +31,6 @@ from homeassistant.components.recorder.statistics import (
 )
 from homeassistant.const import UnitOfEnergy
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.storage import Store
@@ -58,6 +57,7 @@ from .const import (
 )
 from .coordinator import PoderoCoordinator
 from .data import DeviceEnergy
+from .naming import device_display_name
 
 STORAGE_VERSION = 1
 EUR = "EUR"
@@ -315,7 +315,7 @@ class EnergyHistory:
             MODELS[device.kind], device.id, start, end
         )
         hours = hourly_amounts(points, series)
-        name = self._device_name(device)
+        name = device_display_name(self._hass, self._entry_id, device)
         for entry in series:
             total = sums.get(ids[entry.key], 0.0)
             rows: list[StatisticData] = []
@@ -368,18 +368,6 @@ class EnergyHistory:
             if stat_rows
         }
         return start, sums
-
-    def _device_name(self, device: Device) -> str:
-        entry = dr.async_get(self._hass).async_get_device_by_identifier(
-            (DOMAIN, device.id), self._entry_id
-        )
-        if entry is not None and (entry.name_by_user or entry.name):
-            return str(entry.name_by_user or entry.name)
-        model = device.device_model
-        return (
-            " ".join(part for part in (model.manufacturer, model.model) if part)
-            or device.id
-        )
 
     # --- sessions and savings ---------------------------------------------------------------
 
