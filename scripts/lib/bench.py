@@ -21,6 +21,7 @@ import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
 import contextlib
+from datetime import datetime, timedelta
 import json
 import os
 from pathlib import Path
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import time
 from typing import Any
+from unittest.mock import patch
 
 import aiohttp
 
@@ -46,7 +48,12 @@ from custom_components.podero.api import (
     PoderoClient,
     StaticTokenAuth,
 )
-from custom_components.podero.const import DEFAULT_SCAN_INTERVAL, DOMAIN
+from custom_components.podero.const import (
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    HISTORY_INTERVAL,
+)
+from custom_components.podero.history import EnergyHistory
 
 SIZES = (1, 10, 100, 1000)
 API_PREFIX = "/api/partners/v2.0/"
@@ -191,6 +198,7 @@ async def _measure(
         changed_cpu.append(await cpu_ms(coordinator.async_refresh))
         await hass.async_block_till_done()
 
+    history = await _history_cycle(hass, sim, entry)
     command = await _command_latency(hass, sim, entry)
     boost = await _boost_requests(hass, sim, entry)
     naive = await _naive_requests(info)
@@ -208,6 +216,7 @@ async def _measure(
         **command,
         "rss_mb_per_100_devices": round((rss_after - rss_before) / devices * 100, 2),
         "boost_requests": boost,
+        **history,
         "naive_requests_per_refresh": naive,
     }
 
@@ -320,6 +329,53 @@ async def _boost_requests(
     return requests
 
 
+async def _history_cycle(
+    hass: HomeAssistant, sim: SimulatorProcess, entry: MockConfigEntry
+) -> dict[str, Any]:
+    """Requests of one hourly energy-history cycle (statistics writes stubbed out).
+
+    The recorder's own import cost is Home Assistant's, not ours; what the integration
+    spends is the requests and the parsing, measured here for a one-day window.
+    """
+    history = entry.runtime_data.history
+    history.async_stop()
+    hass.config.components.add("recorder")
+
+    async def one_day(
+        self: EnergyHistory, ids: list[str], end: datetime
+    ) -> tuple[datetime, dict[str, float]]:
+        return end - timedelta(days=1), {}
+
+    await sim.reset_counters()
+    with (
+        patch("custom_components.podero.history.async_add_external_statistics") as add,
+        patch.object(EnergyHistory, "_resume_point", one_day),
+    ):
+        cpu = await cpu_ms(history.async_run)
+    counters: dict[str, int] = await sim.admin("GET", "counters")
+    per_route = {
+        suffix: sum(
+            count for route, count in counters.items() if route.endswith(suffix)
+        )
+        for suffix in ("/data", "/savings", "/sessions", "/sessions/current")
+    }
+    with_history = sum(
+        len(entry.runtime_data.coordinator.data.devices.get(kind, {}))
+        for kind in (
+            DeviceKind.HEAT_PUMP,
+            DeviceKind.ELECTRIC_VEHICLE,
+            DeviceKind.SOLAR_INVERTER,
+        )
+    )
+    return {
+        "history_requests_per_cycle": per_route,
+        "history_devices": with_history,
+        "history_statistics_per_cycle": add.call_count,
+        "history_cpu_ms": round(cpu, 1),
+        "history_interval_s": HISTORY_INTERVAL.total_seconds(),
+    }
+
+
 async def _naive_requests(info: dict[str, Any]) -> int:
     """The same refresh done the naive way: list once, then GET every device on its own."""
     async with aiohttp.ClientSession() as session:
@@ -361,7 +417,7 @@ def table(results: list[dict[str, Any]]) -> str:
     header = (
         f"{'devices':>7} {'types':>5} {'req/refresh':>11} {'naive':>6} {'setup s':>8} {'entities':>8} "
         f"{'cpu ms same':>11} {'cpu ms all':>10} {'writes same':>11} {'cmd ms':>7} {'req/cmd':>7} "
-        f"{'MB/100':>7} {'boost req':>9}"
+        f"{'MB/100':>7} {'boost req':>9} {'hist req/h':>10}"
     )
     rows = [header, "-" * len(header)]
     rows.extend(
@@ -370,7 +426,7 @@ def table(results: list[dict[str, Any]]) -> str:
         f"{r['refresh_cpu_ms']['unchanged']:>11.1f} {r['refresh_cpu_ms']['all_changed']:>10.1f} "
         f"{r['state_writes_unchanged_refresh']:>11} {r['command_latency_ms']:>7.1f} "
         f"{r['requests_per_command']:>7} {r['rss_mb_per_100_devices']:>7.2f} "
-        f"{r['boost_requests']!s:>9}"
+        f"{r['boost_requests']!s:>9} {sum(r['history_requests_per_cycle'].values()):>10}"
         for r in results
     )
     return "\n".join(rows)
