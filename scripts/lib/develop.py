@@ -1,8 +1,9 @@
 """Run the demo: the simulator's `demo` household and Home Assistant, set up over HA's REST API.
 
-`scripts/develop` calls this with the Python of `.venv` (stdlib only: it talks to both
-processes over HTTP). Home Assistant runs as its own `hass` process — the pinned one of `.venv`
-or another (`--hass`, e.g. `.venv-latest/bin/hass` for `scripts/develop --ha latest`).
+`scripts/develop` calls this with the Python of `.venv`; it talks to both processes over HTTP
+(urllib, and aiohttp for HA's websocket API). Home Assistant runs as its own `hass` process —
+the pinned one of `.venv` or another (`--hass`, e.g. `.venv-latest/bin/hass` for
+`scripts/develop --ha latest`).
 
 Set-up, in this order, each step idempotent so a persistent config dir can be reused:
 
@@ -10,7 +11,8 @@ Set-up, in this order, each step idempotent so a persistent config dir can be re
 2. Home Assistant with the repository's `config/` (or a temporary copy on free ports), the
    integration linked in as `custom_components/podero`, `--skip-pip`;
 3. onboarding over `/api/onboarding/*` (a local admin user, printed), or a login over
-   `/auth/login_flow` when the config dir is already onboarded;
+   `/auth/login_flow` when the config dir is already onboarded; then confirming the HTTP
+   settings Home Assistant took over from configuration.yaml (websocket `http/config/promote`);
 4. the Podero config flow over `/api/config/config_entries/flow` against the simulator (any
    existing Podero entry is removed first: the simulator starts afresh every time), then the
    options flow with the shortest scan interval so the dashboard moves.

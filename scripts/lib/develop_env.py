@@ -106,71 +106,52 @@ def run(args: list[str], what: str) -> str:
 
 
 def ensure(uv: str, python: str, spec: str) -> Path:
-    """Create or reuse the environment for `spec` (latest or a version); return its hass."""
+    """Create or update the environment for `spec` (latest or a version); return its hass.
+
+    A new release means a new environment; a changed configuration.yaml or manifest only
+    installs what is missing (uv is incremental), and an unchanged one nothing at all.
+    """
     env = ROOT / (".venv-latest" if spec == "latest" else f".venv-ha-{spec}")
+    hass = env / "bin" / "hass"
+    env_python = str(env / "bin" / "python")
+    pip = [uv, "pip", "install", "--quiet", "--python", env_python]
     stamp_path = env / STAMP
+    stamp = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
     try:
         version = latest_version() if spec == "latest" else spec
     except OSError as err:
-        if stamp_path.exists():
-            version = json.loads(stamp_path.read_text())["version"]
-            log(
-                f"PyPI unreachable ({err}); using the Home Assistant {version} of {env.name}"
-            )
-            return env / "bin" / "hass"
+        if stamp and hass.exists():
+            log(f"PyPI unreachable ({err}); using Home Assistant {stamp['version']}")
+            return hass
         log(f"cannot ask PyPI for the latest Home Assistant: {err}")
         sys.exit(1)
     config = ROOT / "config" / "configuration.yaml"
-    fingerprint = {
+    inputs = {
         "version": version,
         "config": config.read_text(),
         "manifest": (ROOT / "custom_components/podero/manifest.json").read_text(),
     }
-    hass = env / "bin" / "hass"
-    if hass.exists() and stamp_path.exists():
-        stamp = json.loads(stamp_path.read_text())
-        if {key: stamp.get(key) for key in fingerprint} == fingerprint:
-            log(f"Home Assistant {version} in {env.name} is up to date")
-            return hass
-    log(f"creating {env.name} with Home Assistant {version} from PyPI (a few minutes)")
-    if env.exists():
-        shutil.rmtree(env)
-    env_python = str(env / "bin" / "python")
-    run([uv, "venv", "--quiet", "--python", python, str(env)], "uv venv")
-    run(
-        [
-            uv,
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            env_python,
-            f"homeassistant=={version}",
-        ],
-        f"installing homeassistant=={version}",
-    )
+    if hass.exists() and {key: stamp.get(key) for key in inputs} == inputs:
+        log(f"Home Assistant {version} in {env.name} is up to date")
+        return hass
+    if not hass.exists() or stamp.get("version") != version:
+        log(
+            f"creating {env.name} with Home Assistant {version} from PyPI (a few minutes)"
+        )
+        if env.exists():
+            shutil.rmtree(env)
+        run([uv, "venv", "--quiet", "--python", python, str(env)], "uv venv")
+        run([*pip, f"homeassistant=={version}"], f"installing homeassistant=={version}")
     wanted = run(
         [env_python, __file__, "requirements", "--config", str(config)],
         "reading the manifests",
     ).split()
     constraints = run(
-        [
-            env_python,
-            "-c",
-            "import homeassistant, pathlib; print(pathlib.Path(homeassistant.__file__).parent / 'package_constraints.txt')",
-        ],
-        "locating package_constraints.txt",
+        [env_python, "-c", "import homeassistant; print(homeassistant.__file__)"],
+        "locating Home Assistant",
     ).strip()
-    install = [
-        uv,
-        "pip",
-        "install",
-        "--quiet",
-        "--python",
-        env_python,
-        "-c",
-        constraints,
-    ]
+    constraints = str(Path(constraints).parent / "package_constraints.txt")
+    install = [*pip, "-c", constraints]
     log(f"installing the {len(wanted)} requirements of the demo's integrations")
     failed: list[str] = []
     if subprocess.run([*install, *wanted], capture_output=True, check=False).returncode:
@@ -181,11 +162,10 @@ def ensure(uv: str, python: str, spec: str) -> Path:
             )
             if proc.returncode:
                 failed.append(requirement)
-                log(
-                    f"cannot install {requirement}: {proc.stderr.strip().splitlines()[-1:]}"
-                )
+                reason = (proc.stderr.strip().splitlines() or ["?"])[-1]
+                log(f"cannot install {requirement}: {reason}")
     stamp_path.write_text(
-        json.dumps({**fingerprint, "requirements": wanted, "failed": failed})
+        json.dumps({**inputs, "requirements": wanted, "failed": failed})
     )
     return hass
 

@@ -37,6 +37,8 @@ from browser import (  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
+# A UI change waits for Home Assistant, the integration and the simulator in turn.
+expect.set_options(timeout=20_000)
 
 START_TIMEOUT_S = 300
 # What the demo's dashboard shows, top to bottom.
