@@ -1,0 +1,1 @@
+"""Tests of the Podero integration, its API client and its simulator."""

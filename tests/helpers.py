@@ -6,10 +6,13 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
-
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
 from podero_simulator import Simulator
 
 
@@ -22,7 +25,9 @@ class SimulatedPodero:
 
 
 async def setup_integration(
-    hass: HomeAssistant, entry: MockConfigEntry, platforms: Iterable[Platform] | None = None
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    platforms: Iterable[Platform] | None = None,
 ) -> None:
     """Add the entry and set it up, optionally with only some platforms."""
     entry.add_to_hass(hass)
@@ -34,7 +39,9 @@ async def setup_integration(
     await hass.async_block_till_done()
 
 
-async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
+async def advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
     """Move time forward and run whatever fell due (polls, timers)."""
     freezer.tick(delta)
     async_fire_time_changed(hass)
