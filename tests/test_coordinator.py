@@ -2,13 +2,16 @@
 
 import asyncio
 from datetime import timedelta
+import logging
 from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.podero.api import DeviceKind
@@ -277,3 +280,125 @@ async def test_a_write_during_a_refresh_is_not_undone_by_it(
     coordinator.async_update_listeners()
     assert hass.states.get("switch.nibe_heat_pump_smart_optimization").state == "off"
     assert hass.states.get("number.podero_grid_import_before_stopping").state == "1500"
+
+
+# --- failures that stay local -------------------------------------------------------------
+
+CHARGING_CONFIG = f"{LIST}charging-config"
+IMPORT_BEFORE_STOPPING = "number.podero_grid_import_before_stopping"
+
+
+def podero_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Warnings the integration logged."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components.podero")
+        and record.levelno == logging.WARNING
+    ]
+
+
+async def test_a_failing_charging_config_makes_only_the_account_unavailable(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Its owner-level settings go unavailable with one warning, and are asked again next time."""
+    await setup_integration(hass, config_entry)
+    caplog.clear()
+    podero.simulator.faults.script("5xx", count=1, match=CHARGING_CONFIG)
+
+    await advance(hass, freezer, DISCOVERY_INTERVAL)
+    assert hass.states.get(IMPORT_BEFORE_STOPPING).state == STATE_UNAVAILABLE
+    assert hass.states.get("switch.tesla_model_3_smart_optimization").state == "on"
+    assert len(podero_warnings(caplog)) == 1
+    assert "charging-config" in podero_warnings(caplog)[0]
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+    assert hass.states.get(IMPORT_BEFORE_STOPPING).state != STATE_UNAVAILABLE
+
+
+async def test_a_throttled_charging_config_keeps_its_values_until_retry_after(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 429 on the charging configuration: the last values stay, Retry-After is honoured."""
+    await setup_integration(hass, config_entry)
+    value = hass.states.get(IMPORT_BEFORE_STOPPING).state
+    podero.simulator.faults.script(
+        "429", count=1, match=CHARGING_CONFIG, retry_after=500
+    )
+
+    await advance(hass, freezer, DISCOVERY_INTERVAL)  # answered with 429
+    assert hass.states.get(IMPORT_BEFORE_STOPPING).state == value
+    podero.simulator.log.clear()
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)  # 300 s later: still quiet
+    assert "charging-config" not in list_requests(podero)
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)  # 600 s later: asked again
+    assert list_requests(podero)["charging-config"] == 1
+    assert hass.states.get(IMPORT_BEFORE_STOPPING).state == value
+
+
+async def test_setup_survives_a_failing_charging_config(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The devices are set up without it; the account's settings appear once it answers."""
+    podero.simulator.faults.script("5xx", count=1, match=CHARGING_CONFIG)
+
+    await setup_integration(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("switch.tesla_model_3_smart_optimization").state == "on"
+    assert hass.states.get(IMPORT_BEFORE_STOPPING) is None
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+    assert hass.states.get(IMPORT_BEFORE_STOPPING).state != STATE_UNAVAILABLE
+
+
+async def test_a_rejected_charging_config_at_setup_asks_for_new_credentials(
+    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
+) -> None:
+    """A 401 on the charging configuration is a rejected credential like any other."""
+    podero.simulator.faults.script("5xx", count=1, match=CHARGING_CONFIG, status=401)
+
+    await setup_integration(hass, config_entry)
+
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_a_programming_error_fails_the_refresh_loudly(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bug is not passed off as one unavailable device type: the refresh fails, with a traceback."""
+    await setup_integration(hass, config_entry)
+    coordinator = config_entry.runtime_data.coordinator
+    original = coordinator.client.list_devices
+
+    async def broken(model: Any) -> Any:
+        if model.kind is DeviceKind.HEAT_PUMP:
+            raise TypeError("a bug")
+        return await original(model)
+
+    with patch.object(coordinator.client, "list_devices", broken):
+        await coordinator.async_refresh()
+
+    assert not coordinator.last_update_success
+    assert isinstance(coordinator.last_exception, TypeError)
+    assert "Unexpected error fetching podero data" in caplog.text
+    await hass.async_block_till_done()
+    assert hass.states.get("switch.tesla_model_3_smart_optimization").state == (
+        STATE_UNAVAILABLE
+    )

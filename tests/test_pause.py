@@ -3,6 +3,8 @@
 The behaviour under test is documented in custom_components/podero/pause.py.
 """
 
+import asyncio
+from collections.abc import Callable
 from datetime import datetime, timedelta
 import logging
 from typing import Any
@@ -15,8 +17,12 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
+from custom_components.podero.api import DEFAULT_REQUEST_TIMEOUT_S
 from custom_components.podero.const import DOMAIN
 from custom_components.podero.pause import storage_key
 from podero_simulator.scenarios import HEAT_PUMP_ID, WALLBOX_ID
@@ -92,6 +98,15 @@ def seed_store(
     """Leave a schedule in the Store as an earlier run of Home Assistant would have."""
     key = storage_key(entry.entry_id)
     hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": data}
+
+
+async def until_true(condition: Callable[[], bool]) -> None:
+    """Let the event loop run (time is frozen) until condition holds."""
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("condition never became true")
 
 
 def paused_until(entry: MockConfigEntry) -> datetime | None:
@@ -280,6 +295,51 @@ async def test_a_reading_from_before_the_pause_does_not_end_it(
     assert paused_until(loaded_entry) == dt_util.parse_datetime(UNTIL)
 
 
+async def test_zoneless_podero_timestamps_are_read_as_utc(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """An `updated_at` without zone is UTC: turned on in Podero's app later, the pause ends."""
+    podero.simulator.patch_device(HEAT_PUMP_ID, {"updated_at": "2026-01-15T11:00:00"})
+    await pause(hass, loaded_entry)
+    assert stored(hass_storage, loaded_entry) == {
+        HEAT_PUMP_ID: store_record(UNTIL, "2026-01-15T11:00:00+00:00")
+    }
+
+    await advance(hass, frozen_time, timedelta(minutes=1))
+    podero.simulator.patch_device(
+        HEAT_PUMP_ID,
+        {"is_smart_optimization_active": True, "updated_at": "2026-01-15T11:01:00"},
+    )
+    await advance(hass, frozen_time, timedelta(minutes=5))  # a regular poll
+
+    assert paused_until(loaded_entry) is None
+
+
+async def test_a_resume_ends_the_pause_even_if_podero_does_not_restamp_the_device(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The resume at `until` is done once and forgotten, whatever `updated_at` says."""
+    podero.simulator.patch_device(HEAT_PUMP_ID, {"updated_at": "2026-01-15T10:00:00Z"})
+    await pause(hass, loaded_entry)
+
+    await advance(hass, frozen_time, timedelta(hours=1))
+    assert optimising(podero)
+    assert paused_until(loaded_entry) is None
+    await hass.async_block_till_done()
+    assert stored(hass_storage, loaded_entry) == {}
+
+    await advance(hass, frozen_time, timedelta(hours=1))
+    assert heat_pump_writes(podero) == ["2026-01-15T11:00:00Z", "2026-01-15T12:00:00Z"]
+
+
 # --- restarts -----------------------------------------------------------------------------
 
 
@@ -405,6 +465,29 @@ async def test_an_unreadable_stored_pause_is_dropped(
     assert len(dropped) == 5
 
 
+async def test_a_stored_pause_without_zone_on_its_start_reads_it_as_utc(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Turned on in Podero while Home Assistant was down, after the pause: it ends at start."""
+    podero.simulator.patch_device(
+        HEAT_PUMP_ID,
+        {"is_smart_optimization_active": True, "updated_at": "2026-01-15T10:30:00Z"},
+    )
+    seed_store(
+        hass_storage,
+        config_entry,
+        {HEAT_PUMP_ID: store_record(UNTIL, "2026-01-15T10:00:00")},
+    )
+
+    await set_up(hass, config_entry)
+
+    assert paused_until(config_entry) is None
+    assert optimising(podero)
+
+
 # --- failures -----------------------------------------------------------------------------
 
 
@@ -511,6 +594,33 @@ async def test_a_failed_pause_schedules_nothing(
     assert optimising(podero)
     assert paused_until(loaded_entry) is None
     assert stored(hass_storage, loaded_entry) == {}
+
+
+async def test_a_resume_that_fails_after_pausing_again_is_not_retried(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Paused again while the resume was under way: its failure belongs to the old pause."""
+    await pause(hass, loaded_entry)
+    podero.simulator.faults.script("hang", 1, HEAT_PUMP_PUT)
+    frozen_time.tick(timedelta(hours=1))
+    async_fire_time_changed(hass)  # `until`: the resume is sent and hangs
+    await until_true(lambda: len(heat_pump_writes(podero)) == 2)
+
+    await pause(hass, loaded_entry, until="2026-01-15T13:00:00+00:00")
+    async_fire_time_changed(
+        hass, dt_util.utcnow() + timedelta(seconds=DEFAULT_REQUEST_TIMEOUT_S + 1)
+    )
+    await hass.async_block_till_done()
+
+    assert paused_until(loaded_entry) == dt_util.parse_datetime("2026-01-15T13:00:00Z")
+    assert RESUME_FAILED not in caplog.text
+    await advance(hass, frozen_time, timedelta(minutes=5))
+    assert not optimising(podero)
+    assert len(heat_pump_writes(podero)) == 3
 
 
 # --- removal ------------------------------------------------------------------------------

@@ -28,10 +28,12 @@ from syrupy.assertion import SnapshotAssertion
 import yaml
 
 from custom_components.podero.api import DEFAULT_REQUEST_TIMEOUT_S
-from custom_components.podero.const import DOMAIN
+from custom_components.podero.const import CONF_BASE_URL, DOMAIN
 from custom_components.podero.services import _FIELDS
+from podero_simulator import create_app
 from podero_simulator.devices.electric_vehicle import WEEKDAYS
 from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID, INVERTER_ID, WALLBOX_ID
+from podero_simulator.testing import serve
 
 from .helpers import SimulatedPodero, setup_integration
 
@@ -266,6 +268,19 @@ async def test_set_charge_policy_enable_true_turns_the_policy_on(
     assert sim_device(podero, EV_ID)["is_charge_policy_enabled"] is True
     assert hass.states.get(EV_SWITCH).state == STATE_ON
     assert policy(podero)["wed"]["charge_percentage"] == 65
+
+
+async def test_set_charge_policy_understands_enable_as_text(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """`enable: "on"` (as a template renders it) turns the policy on like `true`."""
+    ev = ha_device(hass, loaded_entry, EV_ID)
+    await call(hass, "set_charge_policy", {"device_id": ev, "enable": "off"})
+
+    await call(hass, "set_charge_policy", {"device_id": ev, "enable": " On "})
+
+    assert sim_device(podero, EV_ID)["is_charge_policy_enabled"] is True
+    assert hass.states.get(EV_SWITCH).state == STATE_ON
 
 
 async def test_set_charge_policy_with_enable_false_and_new_days(
@@ -859,6 +874,51 @@ async def test_rejected_credentials_during_an_action_start_reauthentication(
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_a_forbidden_action_says_so_without_asking_for_new_credentials(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+) -> None:
+    """A 403 means these credentials may not do this: no reauthentication would help."""
+    podero.simulator.faults.script("5xx", 1, HEAT_PUMP_ROUTE, status=403)
+
+    with pytest.raises(HomeAssistantError) as err:
+        await call(
+            hass,
+            "pause_optimization",
+            {"device_id": ha_device(hass, loaded_entry, HEAT_PUMP_ID)},
+        )
+
+    assert type(err.value) is HomeAssistantError
+    assert err.value.translation_key == "forbidden"
+    await hass.async_block_till_done()
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_ON
+
+
+async def test_an_action_while_podero_is_unreachable_says_so(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """Connection refused (Podero down, network gone): the caller reads cannot_connect."""
+    async with serve(create_app(), host="127.0.0.1") as base_url:
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title=config_entry.title,
+            unique_id=config_entry.unique_id,
+            data={**config_entry.data, CONF_BASE_URL: base_url},
+        )
+        await setup_integration(hass, entry, [Platform.SWITCH])
+    # That simulator has stopped: nothing listens on its port any more.
+
+    with pytest.raises(HomeAssistantError) as err:
+        await call(
+            hass,
+            "resume_optimization",
+            {"device_id": ha_device(hass, entry, HEAT_PUMP_ID)},
+        )
+
+    assert type(err.value) is HomeAssistantError
+    assert err.value.translation_key == "cannot_connect"
 
 
 # --- action descriptions ------------------------------------------------------------------

@@ -543,6 +543,29 @@ async def test_list_sessions_refuses_a_limit_out_of_range(client: PoderoClient) 
     assert caught.value.fields == ("limit",)
 
 
+# --- energy history --------------------------------------------------------------------------
+
+
+async def test_time_series_can_be_limited_to_some_fields(
+    client: PoderoClient, sim: Simulator
+) -> None:
+    """`keywords` asks only for the fields given; each 15-minute point carries just those."""
+    sim.advance(3600)
+
+    points = await client.get_time_series(
+        HeatPump,
+        HEAT_PUMP_ID,
+        START,
+        datetime(2026, 1, 15, 12, 0, tzinfo=UTC),
+        keywords=["estimated_consumption", "price"],
+    )
+
+    assert [point.time.minute for point in points] == [0, 15, 30, 45]
+    assert all(
+        point.values.keys() == {"estimated_consumption", "price"} for point in points
+    )
+
+
 # --- charging configuration ------------------------------------------------------------------
 
 

@@ -40,6 +40,7 @@ from .conftest import ClientFactory, ScriptedServer, api_requests
 
 UNKNOWN_DEVICE = "0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f0f"
 HEAT_PUMPS = "GET /api/partners/v2.0/org/{o}/users/{u}/heat-pumps"
+DAY = (datetime(2026, 1, 14, tzinfo=UTC), datetime(2026, 1, 15, tzinfo=UTC))
 
 
 # --- 401 / 403 / 404 -------------------------------------------------------------------------
@@ -493,6 +494,16 @@ async def test_html_instead_of_json_is_a_malformed_response(
             lambda c: c.list_sessions(EV_ID, date(2026, 1, 1), date(2026, 1, 2)),
             "Expected a page of sessions",
         ),
+        (
+            {"points": []},
+            lambda c: c.get_time_series(HeatPump, HEAT_PUMP_ID, *DAY),
+            "Expected a time series",
+        ),
+        (
+            {"data": {"total": 1.5}},
+            lambda c: c.get_savings(HeatPump, HEAT_PUMP_ID, *DAY),
+            "Expected savings data",
+        ),
     ],
     ids=[
         "object_instead_of_device_list",
@@ -504,6 +515,8 @@ async def test_html_instead_of_json_is_a_malformed_response(
         "list_instead_of_charging_config",
         "session_page_without_items",
         "list_instead_of_session_page",
+        "time_series_without_data",
+        "savings_without_a_list_of_periods",
     ],
 )
 async def test_wrong_json_shape_is_a_malformed_response(
