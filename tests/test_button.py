@@ -6,7 +6,10 @@ list every 3 s while the boost is `requested`, for at most 60 s. A boost Podero 
 is a friendly validation error, and nothing is followed up.
 """
 
+import asyncio
 from datetime import timedelta
+from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
@@ -17,6 +20,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_fire_time_changed,
     snapshot_platform,
 )
 from syrupy.assertion import SnapshotAssertion
@@ -39,6 +43,7 @@ EV_BOOST_ARMED = "binary_sensor.tesla_model_3_charge_now_armed"
 WALLBOX_CHARGE_NOW = "button.easee_wallbox_charge_now"
 WALLBOX_CANCEL = "button.easee_wallbox_cancel_charge_now"
 WALLBOX_BOOST_STATE = "sensor.easee_wallbox_charge_now_status"
+EV_SWITCH = "switch.tesla_model_3_smart_optimization"
 
 CHARGERS = [
     pytest.param(EV_CHARGE_NOW, EV_BOOST_STATE, EV_ID, EV_LIST, id="electric_vehicle"),
@@ -238,6 +243,26 @@ async def test_cancel_disarms_the_next_session_boost(
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_cancel_during_the_follow_up_adds_no_second_one(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    frozen_time: FrozenDateTimeFactory,
+) -> None:
+    """Charge now, then cancel at once: the list is read once every 3 s, not twice."""
+    await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
+    await press(hass, EV_CHARGE_NOW)
+    simulator.patch_device(EV_ID, {"boost_state": "requested"})  # Podero is slow today
+    await press(hass, EV_CANCEL)
+    assert hass.states.get(EV_CANCEL).state == FROZEN_NOW
+    simulator.log.clear()
+
+    await wait(hass, frozen_time, 60)
+
+    assert requests_made(simulator) == [("GET", EV_LIST)] * 20
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_cancel_stops_a_live_wallbox_boost(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
@@ -330,13 +355,13 @@ async def test_boost_when_fully_charged_is_refused(
     assert requests_made(simulator) == [("POST", f"{device_list}/{device_id}/boost")]
 
 
-async def test_server_error_on_boost_is_not_followed_up(
+async def test_server_error_on_boost_reads_the_vehicle_back_once(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
 ) -> None:
-    """A 5xx is a translated server error; no boost is assumed and nothing is polled."""
+    """A 5xx is a translated error; no boost is assumed, and one read shows Podero's state."""
     await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
     simulator.faults.script("5xx", match="POST /api/*", status=503)
 
@@ -348,4 +373,63 @@ async def test_server_error_on_boost_is_not_followed_up(
     assert hass.states.get(EV_BOOST_STATE).state == "available"
     assert simulator.device_payload(EV_ID)["boost_state"] == "available"
     await wait(hass, frozen_time, 30)
+    assert requests_made(simulator) == [
+        ("POST", f"{EV_LIST}/{EV_ID}/boost"),
+        ("GET", EV_LIST),
+    ]
+
+
+async def test_boost_follow_up_waits_out_a_rate_limit(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    frozen_time: FrozenDateTimeFactory,
+) -> None:
+    """After a 429 on the EV list, the follow-up sends it nothing before Retry-After."""
+    await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
+    simulator.faults.script(
+        "429",
+        match="GET /api/partners/v2.0/org/{org}/users/{user}/electric-vehicles",
+        retry_after=600,
+    )
+    await config_entry.runtime_data.coordinator.async_refresh()
+    simulator.log.clear()
+
+    await press(hass, EV_CHARGE_NOW)
+    await wait(hass, frozen_time, 60)
+
     assert requests_made(simulator) == [("POST", f"{EV_LIST}/{EV_ID}/boost")]
+
+
+async def test_a_write_during_a_boost_follow_up_is_not_undone_by_it(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    frozen_time: FrozenDateTimeFactory,
+) -> None:
+    """A follow-up list read before a write reached Podero must not bring the old value back."""
+    await set_up_buttons(hass, config_entry, simulator, Platform.SWITCH)
+    coordinator = config_entry.runtime_data.coordinator
+    original = coordinator.client.list_devices
+    gate = asyncio.Event()
+    read = asyncio.Event()
+
+    async def slow_list(model: Any) -> Any:
+        devices = await original(model)  # read before the write below
+        read.set()
+        await gate.wait()
+        return devices
+
+    await press(hass, EV_CHARGE_NOW)
+    with patch.object(coordinator.client, "list_devices", slow_list):
+        frozen_time.tick(POLL)
+        async_fire_time_changed(hass)
+        await read.wait()
+        await hass.services.async_call(
+            "switch", "turn_off", {ATTR_ENTITY_ID: EV_SWITCH}, blocking=True
+        )
+        gate.set()
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert simulator.device_payload(EV_ID)["is_smart_optimization_active"] is False
+    assert hass.states.get(EV_SWITCH).state == STATE_OFF

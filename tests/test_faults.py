@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 import logging
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
@@ -139,9 +140,11 @@ async def test_hung_list_times_out_and_recovers(
     podero: SimulatedPodero,
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A request that never answers is given up after the timeout; the type recovers."""
     await setup_integration(hass, config_entry)
+    caplog.clear()
     podero.simulator.faults.script("hang", count=1, match=HEAT_PUMPS)
     podero.simulator.log.clear()
 
@@ -156,6 +159,42 @@ async def test_hung_list_times_out_and_recovers(
 
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
     assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
+    (warning,) = podero_log_lines(caplog, logging.WARNING)
+    assert warning.startswith("Fetching heat-pumps from Podero failed:")
+    assert warning.endswith("timed out after 15 s")
+    assert podero_log_lines(caplog, logging.INFO) == [
+        "Fetching heat-pumps from Podero recovered"
+    ]
+    assert reauth_flows(hass) == []
+
+
+async def test_type_failing_at_start_up_is_retried_at_the_next_refresh(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A list that fails while Home Assistant starts is logged, and asked again 5 min later.
+
+    Without the retry, a type that was never read would wait for the next discovery.
+    """
+    podero.simulator.faults.script("5xx", count=1, match=HEAT_PUMPS, status=503)
+    await setup_integration(hass, config_entry)
+
+    assert hass.states.get(HEAT_PUMP_SWITCH) is None
+    assert hass.states.get(EV_SWITCH).state == "on"
+    assert podero_log_lines(caplog, logging.WARNING) == [
+        "Fetching heat-pumps from Podero failed: HTTP 503"
+    ]
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
+    assert podero_log_lines(caplog, logging.INFO) == [
+        "Fetching heat-pumps from Podero recovered"
+    ]
+    assert reauth_flows(hass) == []
 
 
 async def test_rate_limit_keeps_data_and_silences_the_endpoint(
@@ -181,6 +220,29 @@ async def test_rate_limit_keeps_data_and_silences_the_endpoint(
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)  # t = 900 s: Retry-After passed
     assert requests_to(podero, "heat-pumps") == 1
     assert reauth_flows(hass) == []
+
+
+async def test_rate_limit_logs_once_and_once_on_recovery(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Repeated 429s: one info line when Podero throttles, one when it answers again."""
+    await setup_integration(hass, config_entry)
+    caplog.clear()
+    podero.simulator.faults.script("429", count=3, match=HEAT_PUMPS, retry_after=60)
+
+    for _ in range(4):
+        await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+
+    assert podero_log_lines(caplog, logging.INFO) == [
+        "Podero asked to wait 0:01:00 before asking for heat-pumps again",
+        "Fetching heat-pumps from Podero recovered",
+    ]
+    assert podero_log_lines(caplog, logging.WARNING) == []
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
 
 
 async def test_expired_oauth_token_is_renewed_silently(
@@ -225,8 +287,19 @@ async def test_revoked_token_starts_reauth_once_and_reauth_restores_the_entry(
     await setup_integration(hass, config_entry)
     sim.revoke_tokens()
 
-    for _ in range(3):
-        await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+    with patch.object(
+        hass.config_entries.flow,
+        "async_init",
+        wraps=hass.config_entries.flow.async_init,
+    ) as init:
+        for _ in range(3):
+            await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+    started = [
+        call
+        for call in init.call_args_list
+        if call.kwargs["context"]["source"] == SOURCE_REAUTH
+    ]
+    assert len(started) == 1
     flows = reauth_flows(hass)
     assert len(flows) == 1
     assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_UNAVAILABLE

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+import logging
 from typing import Any
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
@@ -12,7 +13,8 @@ from homeassistant.components.recorder.statistics import (
     list_statistic_ids,
     statistics_during_period,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.recorder import get_instance
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -48,6 +50,9 @@ def short_entry(config_entry: MockConfigEntry) -> MockConfigEntry:
 pytestmark = pytest.mark.energy_history
 VIENNA = ZoneInfo("Europe/Vienna")
 DATA_ROUTE = "/data"
+DEVICES = "GET /api/partners/v2.0/org/{org}/users/{user}"
+HEAT_PUMP_SAVINGS = f"{DEVICES}/heat-pumps/{{id}}/savings"
+CURRENT_SESSION = f"{DEVICES}/electric-vehicles/{{id}}/sessions/current"
 
 
 async def import_once(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
@@ -309,3 +314,188 @@ async def test_idle_vehicle_has_no_current_session(
 
     assert hass.states.get("sensor.tesla_model_3_session_energy").state == "unknown"
     assert hass.states.get("sensor.tesla_model_3_session_cost").state == "unknown"
+
+
+async def test_a_device_without_history_gets_rows_only_from_its_first_data(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A heat pump added today has no zero rows for the days before it: its first hour comes next."""
+    pump = podero.simulator.add_device("heat-pumps")
+    await setup_integration(hass, short_entry)
+    await import_once(hass, freezer)
+    imported = {
+        item["statistic_id"]
+        for item in await get_instance(hass).async_add_executor_job(
+            list_statistic_ids, hass
+        )
+    }
+    assert statistic_id(HEAT_PUMP_ID, "consumption") in imported
+    assert not any(pump.id.replace("-", "_") in item for item in imported)
+
+    await advance(hass, freezer, HISTORY_INTERVAL)
+    await async_wait_recording_done(hass)
+
+    first_hour = datetime(2026, 1, 15, 11, tzinfo=UTC)
+    for series in ("consumption", "cost", "savings"):
+        rows = await hourly_rows(
+            hass,
+            statistic_id(pump.id, series),
+            first_hour - timedelta(days=2),
+            datetime.now(UTC),
+        )
+        assert [row["start"] for row in rows] == [first_hour.timestamp()], series
+
+
+async def test_without_the_recorder_sessions_and_savings_are_still_read(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No recorder, no statistics to import: the time series is not even read."""
+    await setup_integration(hass, short_entry)
+
+    await advance(hass, freezer, HISTORY_FIRST_RUN)
+
+    assert data_requests(podero) == {}
+    assert float(hass.states.get("sensor.nibe_heat_pump_savings_this_month").state)
+    assert hass.states.get("sensor.tesla_model_3_session_energy").state == "0.0"
+
+
+def podero_log(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
+    """Messages the integration logged at exactly this level."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components.podero")
+        and record.levelno == level
+    ]
+
+
+async def test_a_failing_energy_read_is_warned_about_once_until_it_recovers(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Two failed hourly reads of a device: one warning, then one line when it works again."""
+    podero.simulator.faults.script("5xx", 2, HEAT_PUMP_SAVINGS)
+    await setup_integration(hass, short_entry)
+    savings = "sensor.nibe_heat_pump_savings_this_month"
+
+    await advance(hass, freezer, HISTORY_FIRST_RUN)
+    await advance(hass, freezer, HISTORY_INTERVAL)
+    assert hass.states.get(savings) is None
+    assert hass.states.get("sensor.tesla_model_3_session_energy").state == "0.0"
+
+    await advance(hass, freezer, HISTORY_INTERVAL)
+    assert float(hass.states.get(savings).state)
+    warnings = podero_log(caplog, logging.WARNING)
+    assert len(warnings) == 1
+    assert warnings[0].startswith(
+        f"Reading the energy history of {HEAT_PUMP_ID} failed"
+    )
+    assert podero_log(caplog, logging.INFO) == [
+        f"Reading the energy history of {HEAT_PUMP_ID} recovered"
+    ]
+
+
+async def test_a_throttled_energy_read_is_no_warning(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 429 is Podero pacing us, not a fault: the next hourly cycle simply reads again."""
+    podero.simulator.faults.script("429", 1, HEAT_PUMP_SAVINGS)
+    await setup_integration(hass, short_entry)
+
+    await advance(hass, freezer, HISTORY_FIRST_RUN)
+    await advance(hass, freezer, HISTORY_INTERVAL)
+
+    assert podero_log(caplog, logging.WARNING) == []
+    assert float(hass.states.get("sensor.nibe_heat_pump_savings_this_month").state)
+
+
+async def test_an_unchanged_energy_read_writes_no_state(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Reading the same sessions and savings again writes no state, not even an unchanged one."""
+    await setup_integration(hass, short_entry)
+    await advance(hass, freezer, HISTORY_FIRST_RUN)
+    writes: list[str] = []
+
+    @callback
+    def record(event: Event[Any]) -> None:
+        writes.append(event.data["entity_id"])
+
+    @callback
+    def every(_data: Any) -> bool:
+        return True
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, record)
+    # Writing an unchanged state is reported too; Home Assistant insists on a filter.
+    hass.bus.async_listen(EVENT_STATE_REPORTED, record, event_filter=every)
+
+    # Time is frozen, so Podero answers exactly as before.
+    await short_entry.runtime_data.history.async_run()
+    await hass.async_block_till_done()
+
+    assert writes == []
+
+
+async def test_one_cycle_notifies_the_entities_once_for_all_devices(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Sessions and savings of every device arrive in one update, not one per device.
+
+    Each update walks every entity, so one per device would grow with the square of the
+    account's size.
+    """
+    await setup_integration(hass, short_entry)
+    coordinator = short_entry.runtime_data.coordinator
+
+    with patch.object(
+        coordinator,
+        "async_update_listeners",
+        wraps=coordinator.async_update_listeners,
+    ) as notify:
+        await advance(hass, freezer, HISTORY_FIRST_RUN)
+
+    assert len(coordinator.data.energy) == 3
+    assert notify.call_count == 1
+
+
+async def test_a_failed_session_read_on_unplugging_keeps_the_last_session(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Unplugged while Podero fails: the session stays as it was until the hourly read."""
+    await setup_integration(hass, short_entry)
+    await advance(hass, freezer, HISTORY_FIRST_RUN)
+    podero.simulator.faults.script("5xx", 1, CURRENT_SESSION)
+    podero.simulator.set_plugged_in(EV_ID, plugged_in=False)
+    caplog.clear()
+
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert hass.states.get("sensor.tesla_model_3_session_energy").state == "0.0"
+    assert podero_log(caplog, logging.WARNING) == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+    await advance(hass, freezer, HISTORY_INTERVAL)
+    assert hass.states.get("sensor.tesla_model_3_session_energy").state == "unknown"

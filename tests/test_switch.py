@@ -214,8 +214,13 @@ async def test_server_error_keeps_what_podero_has(
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == "server_error"
     assert err.value.translation_placeholders == {"status": "503"}
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(CHARGE_POLICY).state == STATE_ON
-    assert requests_made(simulator) == [("PUT", EV_PATH)]
+    # The write may have been applied before the answer broke: the list is read back once.
+    assert requests_made(simulator) == [
+        ("PUT", EV_PATH),
+        ("GET", EV_PATH.rsplit("/", 1)[0]),
+    ]
     assert simulator.device_payload(EV_ID)["is_charge_policy_enabled"] is True
 
 
@@ -265,9 +270,29 @@ async def test_unanswered_write_times_out_after_15_seconds(
 
     assert type(err.value) is HomeAssistantError
     assert err.value.translation_key == "timeout"
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(CHARGE_POLICY).state == STATE_ON
-    assert requests_made(simulator) == [("PUT", EV_PATH)]
+    assert requests_made(simulator) == [
+        ("PUT", EV_PATH),
+        ("GET", EV_PATH.rsplit("/", 1)[0]),
+    ]
     assert simulator.device_payload(EV_ID)["is_charge_policy_enabled"] is True
+
+
+async def test_write_applied_despite_a_garbled_answer_shows_podero_s_state(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A write Podero applied but answered garbled: an error, then Podero's state shown."""
+    await set_up_switches(hass, config_entry, simulator)
+    simulator.faults.script("malformed", match="PUT /api/*")
+
+    with pytest.raises(HomeAssistantError) as err:
+        await switch(hass, SERVICE_TURN_OFF, CHARGE_POLICY)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert err.value.translation_key == "malformed_response"
+    assert simulator.device_payload(EV_ID)["is_charge_policy_enabled"] is False
+    assert hass.states.get(CHARGE_POLICY).state == STATE_OFF
 
 
 async def test_rejected_token_starts_reauthentication(

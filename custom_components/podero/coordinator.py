@@ -33,9 +33,12 @@ from .api import (
     ElectricVehicle,
     PoderoAuthenticationError,
     PoderoClient,
+    PoderoConnectionError,
     PoderoError,
     PoderoForbiddenError,
+    PoderoMalformedResponseError,
     PoderoRateLimitError,
+    PoderoServerError,
     Wallbox,
 )
 from .const import (
@@ -55,6 +58,12 @@ CHARGING_CONFIG = "charging-config"
 
 type Endpoint = DeviceKind | str
 type Outcome = list[Device] | ChargingConfig | BaseException
+# Failures after which a write may or may not have reached Podero.
+_OUTCOME_UNKNOWN = (
+    PoderoConnectionError,
+    PoderoMalformedResponseError,
+    PoderoServerError,
+)
 
 
 class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
@@ -83,14 +92,17 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         self._next_discovery: datetime | None = None
         self._charging_config_due = True
         self._failing: set[Endpoint] = set()
+        # Types whose list could not be read yet: asked again at every refresh, not only at
+        # the next discovery, so a type that failed during start-up does not stay missing.
+        self._unknown_kinds: set[DeviceKind] = set()
         self._whole_refresh_failing = False
         self._boost_deadlines: dict[DeviceKind, datetime] = {}
         self._boost_timers: dict[DeviceKind, CALLBACK_TYPE] = {}
         self._registry_ids: frozenset[str] | None = None
         self._target_listeners: dict[str, set[CALLBACK_TYPE]] = {}
-        # Devices written while a refresh is reading the lists (None: no refresh running).
-        self._written_while_reading: dict[str, Device] | None = None
-        self._config_written_while_reading: ChargingConfig | None = None
+        # Write sequence numbers: a list read before a write must not undo that write.
+        self._writes = 0
+        self._written_at: dict[str, int] = {}
 
     @property
     def account_id(self) -> str:
@@ -109,7 +121,8 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         kinds = [
             kind
             for kind in DeviceKind
-            if (discovery or kind in present) and not self._is_quiet(kind, now)
+            if (discovery or kind in present or kind in self._unknown_kinds)
+            and not self._is_quiet(kind, now)
         ]
         want_config = (
             previous is not None
@@ -117,17 +130,13 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
             and (discovery or self._charging_config_due)
             and not self._is_quiet(CHARGING_CONFIG, now)
         )
-        self._written_while_reading = {}
-        self._config_written_while_reading = None
-        try:
-            outcomes: list[Outcome] = await asyncio.gather(  # type: ignore[assignment]
-                *(self.client.list_devices(DEVICE_MODELS[kind]) for kind in kinds),
-                *([self.client.get_charging_config()] if want_config else []),
-                return_exceptions=True,
-            )
-        finally:
-            written, self._written_while_reading = self._written_while_reading, None
-            config_written = self._config_written_while_reading
+        mark = self._writes
+        outcomes: list[Outcome] = await asyncio.gather(  # type: ignore[assignment]
+            *(self.client.list_devices(DEVICE_MODELS[kind]) for kind in kinds),
+            *([self.client.get_charging_config()] if want_config else []),
+            return_exceptions=True,
+        )
+        written = self._written_since(mark)
         by_kind = dict(zip(kinds, outcomes, strict=False))
         _raise_unexpected(outcomes)
         _raise_for_auth(outcomes)
@@ -148,6 +157,8 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         if by_kind and not read_any and (previous is None or failures):
             for kind in failures:
                 self._failing.add(kind)
+                if kind not in present:
+                    self._unknown_kinds.add(kind)
             self._whole_refresh_failing = True
             raise _update_failed(list(by_kind.values()))
         was_whole = self._whole_refresh_failing
@@ -160,31 +171,31 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         unavailable = set(current.unavailable) if current else set()
         for kind, outcome in by_kind.items():
             if isinstance(outcome, list):
-                # A device written during the read is shown as the write answered; the
-                # list may have been produced before the write reached Podero.
-                fresh = [written.get(device.id, device) for device in outcome]
-                devices[kind] = _merge(devices.get(kind, {}), fresh)
+                devices[kind] = _merge_read(devices.get(kind, {}), outcome, written)
                 unavailable.discard(kind)
+                self._unknown_kinds.discard(kind)
                 self._recovered(kind, quiet=was_whole)
-            elif isinstance(outcome, PoderoRateLimitError):
+                continue
+            if not devices.get(kind) and not isinstance(outcome, PoderoForbiddenError):
+                self._unknown_kinds.add(kind)
+            if isinstance(outcome, PoderoRateLimitError):
                 self._quiet(kind, outcome, now)
             elif isinstance(outcome, PoderoError):
                 if devices.get(kind):
                     unavailable.add(kind)
-                    self._failed(kind, outcome)
-                else:
-                    LOGGER.debug("Could not look for %s yet: %s", kind.value, outcome)
+                self._failed(kind, outcome)
         if discovery:
             self._next_discovery = now + DISCOVERY_INTERVAL
 
         kept_config = current.charging_config if current else None
+        # A configuration written during the read is shown as the write answered.
         data = PoderoData(
             energy=current.energy if current else {},
             devices=devices,
             unavailable=frozenset(unavailable),
             charging_config=self._take_charging_config(outcomes[-1], now, kept_config)
-            if want_config and config_written is None
-            else config_written or kept_config,
+            if want_config and self.account_id not in written
+            else kept_config,
         )
         if previous is None and data.has_charging_devices:
             data = replace(data, charging_config=await self._first_charging_config(now))
@@ -237,9 +248,11 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
             )
         )
         self._quiet_until[endpoint] = now + wait
-        LOGGER.debug(
-            "Podero asked to wait %s before asking for %s again", wait, endpoint
-        )
+        if endpoint not in self._failing:
+            self._failing.add(endpoint)
+            LOGGER.info(
+                "Podero asked to wait %s before asking for %s again", wait, endpoint
+            )
 
     def _failed(self, endpoint: Endpoint, err: PoderoError) -> None:
         """Log a failing endpoint once, not on every refresh."""
@@ -282,34 +295,71 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
 
     # --- writes -----------------------------------------------------------------------------
 
-    async def async_call[R](self, request: Awaitable[R]) -> R:
+    async def async_call[R](
+        self, request: Awaitable[R], read_back: Endpoint | None = None
+    ) -> R:
         """Await an API call made for the user; failures become translated errors.
 
         A rejected credential also starts reauthentication, since no retry can fix it.
+        When the answer to a write got lost (timeout, 5xx, garbled), Podero may have
+        applied it anyway: the `read_back` endpoint is read again in the background, so
+        entities show what Podero has rather than what they showed before.
         """
         try:
             return await request
         except PoderoError as err:
             if isinstance(err, PoderoAuthenticationError):
                 self.config_entry.async_start_reauth(self.hass)
+            elif read_back is not None and isinstance(err, _OUTCOME_UNKNOWN):
+                self.config_entry.async_create_background_task(
+                    self.hass,
+                    self._async_read_back(read_back),
+                    f"{DOMAIN} read back {read_back}",
+                )
             raise translated_error(err) from err
+
+    async def _async_read_back(self, endpoint: Endpoint) -> None:
+        """Read one endpoint after a write whose outcome is unknown."""
+        if isinstance(endpoint, DeviceKind):
+            await self._async_read_kind(endpoint)
+        elif (
+            config := await self._read_outside_refresh(
+                endpoint, self.client.get_charging_config
+            )
+        ) is not None:
+            await self._apply(
+                self.account_id, lambda data: replace(data, charging_config=config)
+            )
+
+    async def _read_outside_refresh[R](
+        self, endpoint: Endpoint, read: Callable[[], Awaitable[R]]
+    ) -> R | None:
+        """Read one endpoint between refreshes, honouring Retry-After; None if unreadable."""
+        now = dt_util.utcnow()
+        if self._is_quiet(endpoint, now):
+            return None
+        try:
+            return await read()
+        except PoderoRateLimitError as err:
+            self._quiet(endpoint, err, now)
+        except PoderoError as err:
+            LOGGER.debug("Reading %s outside a refresh failed: %s", endpoint, err)
+        return None
 
     async def async_update_device(
         self, model: type[Device], device_id: str, changes: Mapping[str, Any]
     ) -> None:
         """Write device fields and show the device as the API returned it, without a poll."""
         updated = await self.async_call(
-            self.client.update_device(model, device_id, changes)
+            self.client.update_device(model, device_id, changes), model.kind
         )
-        if self._written_while_reading is not None:
-            self._written_while_reading[device_id] = updated
         await self._apply(device_id, lambda data: _with_device(data, updated))
 
     async def async_update_charging_config(self, changes: Mapping[str, Any]) -> None:
         """Write owner-level charging settings and show what the API returned."""
-        config = await self.async_call(self.client.update_charging_config(**changes))
-        if self._written_while_reading is not None:
-            self._config_written_while_reading = config
+        config = await self.async_call(
+            self.client.update_charging_config(**changes), CHARGING_CONFIG
+        )
         await self._apply(
             self.account_id, lambda data: replace(data, charging_config=config)
         )
@@ -318,14 +368,14 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         self, model: type[ElectricVehicle | Wallbox], device_id: str
     ) -> None:
         """Ask Podero to charge now, then follow the boost until it has started."""
-        await self.async_call(self.client.start_boost(model, device_id))
+        await self.async_call(self.client.start_boost(model, device_id), model.kind)
         self.async_watch_boost(model.kind)
 
     async def async_cancel_boost(
         self, model: type[ElectricVehicle | Wallbox], device_id: str
     ) -> None:
         """Cancel an armed (and, for wallboxes, a live) boost, then follow the device."""
-        await self.async_call(self.client.cancel_boost(model, device_id))
+        await self.async_call(self.client.cancel_boost(model, device_id), model.kind)
         self.async_watch_boost(model.kind)
 
     @callback
@@ -349,6 +399,8 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         Only the written device's entities are told: on a large account, waking every
         entity for one switch would cost more than the request itself.
         """
+        self._writes += 1
+        self._written_at[target] = self._writes
         if self.last_update_success:
             self.data = change(self.data)
             for update in list(self._target_listeners.get(target, ())):
@@ -359,13 +411,25 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
         self.data = change(self.data)
         await self.async_request_refresh()
 
+    def _written_since(self, mark: int) -> frozenset[str]:
+        """Targets written after `mark` (a value of the write sequence)."""
+        return frozenset(
+            target for target, seq in self._written_at.items() if seq > mark
+        )
+
     @callback
-    def async_set_energy(self, device_id: str, energy: DeviceEnergy) -> None:
-        """Store a device's sessions and savings and update its entities."""
-        if self.data.energy.get(device_id) == energy:
+    def async_set_energy(self, energy: Mapping[str, DeviceEnergy]) -> None:
+        """Store devices' sessions and savings (by device id) and update their entities."""
+        changed = {
+            device_id: value
+            for device_id, value in energy.items()
+            if self.data.energy.get(device_id) != value
+        }
+        if not changed:
             return
-        self.data = replace(self.data, energy={**self.data.energy, device_id: energy})
-        # New energy targets need their entities created; the others update in place.
+        self.data = replace(self.data, energy={**self.data.energy, **changed})
+        # New energy targets need their entities created; the others update in place. One
+        # notification per batch: each walks every target, so one per device is quadratic.
         self.async_update_listeners()
 
     # --- boost follow-up --------------------------------------------------------------------
@@ -393,24 +457,31 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
             f"{DOMAIN} boost follow-up {kind.value}",
         )
 
+    async def _async_read_kind(self, kind: DeviceKind) -> list[Device] | None:
+        """Read one device list outside a refresh and show it; None if unreadable."""
+        mark = self._writes
+        devices = await self._read_outside_refresh(
+            kind, partial(self.client.list_devices, DEVICE_MODELS[kind])
+        )
+        if devices is None:
+            return None
+        self.data = replace(
+            self.data,
+            devices={
+                **self.data.devices,
+                kind: _merge_read(
+                    self.data.devices.get(kind, {}),
+                    devices,
+                    self._written_since(mark),
+                ),
+            },
+            unavailable=self.data.unavailable - {kind},
+        )
+        self.async_update_listeners()
+        return devices
+
     async def _async_boost_poll(self, kind: DeviceKind) -> None:
-        try:
-            devices: list[Device] | None = await self.client.list_devices(
-                DEVICE_MODELS[kind]
-            )
-        except PoderoError as err:
-            LOGGER.debug("Boost follow-up of %s failed: %s", kind.value, err)
-            devices = None
-        if devices is not None:
-            self.data = replace(
-                self.data,
-                devices={
-                    **self.data.devices,
-                    kind: _merge(self.data.devices.get(kind, {}), devices),
-                },
-                unavailable=self.data.unavailable - {kind},
-            )
-            self.async_update_listeners()
+        devices = await self._async_read_kind(kind)
         pending = devices is None or any(
             getattr(device, "boost_state", None) is BoostState.REQUESTED
             for device in devices
@@ -441,6 +512,25 @@ def _merge(old: Mapping[str, Device], fresh: Iterable[Device]) -> dict[str, Devi
         device.id: kept if (kept := old.get(device.id)) == device else device
         for device in fresh
     }
+
+
+def _merge_read(
+    current: Mapping[str, Device], read: Iterable[Device], written: frozenset[str]
+) -> dict[str, Device]:
+    """Merge a list read from Podero, keeping devices written while it was in flight.
+
+    The list may have been produced before the write reached Podero; the write's own answer,
+    already in `current`, is the newer state.
+    """
+    return _merge(
+        current,
+        (
+            current[device.id]
+            if device.id in written and device.id in current
+            else device
+            for device in read
+        ),
+    )
 
 
 def _with_device(data: PoderoData, device: Device) -> PoderoData:

@@ -272,11 +272,18 @@ class EnergyHistory:
             ]
             limit = asyncio.Semaphore(HISTORY_PARALLEL_DEVICES)
 
-            async def one(device: Device) -> None:
+            async def one(device: Device) -> DeviceEnergy | None:
                 async with limit:
-                    await self._device_cycle(device, now)
+                    return await self._device_cycle(device, now)
 
-            await asyncio.gather(*(one(device) for device in devices))
+            energies = await asyncio.gather(*(one(device) for device in devices))
+            self._coordinator.async_set_energy(
+                {
+                    device.id: energy
+                    for device, energy in zip(devices, energies, strict=True)
+                    if energy is not None
+                }
+            )
             if self._statistic_ids != set(
                 (await self._store.async_load() or {}).get("statistic_ids", [])
             ):
@@ -284,7 +291,8 @@ class EnergyHistory:
                     {"statistic_ids": sorted(self._statistic_ids)}
                 )
 
-    async def _device_cycle(self, device: Device, now: datetime) -> None:
+    async def _device_cycle(self, device: Device, now: datetime) -> DeviceEnergy | None:
+        """Import one device's statistics; its sessions and savings, None if unreadable."""
         try:
             if self.records_statistics:
                 await self._import_statistics(device, now)
@@ -296,11 +304,11 @@ class EnergyHistory:
                 getattr(LOGGER, level)(
                     "Reading the energy history of %s failed: %s", device.id, err
                 )
-            return
+            return None
         if device.id in self._failing:
             self._failing.discard(device.id)
             LOGGER.info("Reading the energy history of %s recovered", device.id)
-        self._coordinator.async_set_energy(device.id, energy)
+        return energy
 
     # --- statistics -------------------------------------------------------------------------
 
@@ -429,18 +437,15 @@ class EnergyHistory:
             return
         known = self._coordinator.data.energy.get(vehicle_id, DeviceEnergy())
         self._coordinator.async_set_energy(
-            vehicle_id,
-            DeviceEnergy(
-                current_session=session,
-                last_session=known.last_session,
-                savings_this_month=known.savings_this_month,
-                month_start=known.month_start,
-            ),
+            {
+                vehicle_id: DeviceEnergy(
+                    current_session=session,
+                    last_session=known.last_session,
+                    savings_this_month=known.savings_this_month,
+                    month_start=known.month_start,
+                )
+            }
         )
-
-    async def async_remove_statistics(self) -> None:
-        """Delete every statistic this entry imported (the entry is being removed)."""
-        await async_remove_statistics(self._hass, self._entry_id)
 
 
 def storage_key(entry_id: str) -> str:

@@ -97,11 +97,12 @@ def time_of_day(value: object, field: str) -> time:
     raise invalid("invalid_time", field, value)
 
 
-def timezone(value: object, field: str) -> str:
+async def timezone(value: object, field: str) -> str:
     """Return an IANA time zone name known to this system."""
     if isinstance(value, str) and len(value) <= 64 and "\x00" not in value:
         try:
-            if dt_util.get_time_zone(value) is not None:
+            # Async: an uncached zone is read from disk, off the event loop.
+            if await dt_util.async_get_time_zone(value) is not None:
                 return value
         except ValueError:
             pass

@@ -133,7 +133,7 @@ async def _set_charge_policy(call: ServiceCall) -> None:
         else None
     )
     timezone = (
-        check.timezone(data[ATTR_TIMEZONE], ATTR_TIMEZONE)
+        await check.timezone(data[ATTR_TIMEZONE], ATTR_TIMEZONE)
         if ATTR_TIMEZONE in data
         else None
     )
@@ -149,7 +149,7 @@ async def _set_charge_policy(call: ServiceCall) -> None:
     # New deadlines are meant in Home Assistant's zone unless told otherwise; a call that
     # only turns the policy on or off leaves the policy (and its zone) alone.
     if changed_days and timezone is None:
-        timezone = check.timezone(call.hass.config.time_zone, ATTR_TIMEZONE)
+        timezone = call.hass.config.time_zone
     for target in targets:
         coordinator = target.entry.runtime_data.coordinator
         if changed_days or timezone is not None:

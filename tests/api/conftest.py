@@ -65,8 +65,10 @@ def auto_enable_custom_integrations() -> None:
 def forget_reported_unknown_values() -> Iterator[None]:
     """Unknown enum values are logged once per process; start every test with a clean slate."""
     parsing._reported_unknown.clear()
+    parsing._checked_shapes.clear()
     yield
     parsing._reported_unknown.clear()
+    parsing._checked_shapes.clear()
 
 
 @pytest.fixture

@@ -76,6 +76,34 @@ async def test_unknown_fields_and_enum_values_parse(
     assert pump.outdoor_temperature is not None
 
 
+def uninterpreted_field_logs(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Debug messages about payload fields no parser reads."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if "is not interpreted" in record.getMessage()
+    ]
+
+
+async def test_unknown_field_is_logged_once_at_debug(
+    client: PoderoClient, sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A field the client does not read is named in the debug log once, not per refresh."""
+    sim.patch_device(HEAT_PUMP_ID, {"heat_recovery": {"enabled": True}})
+    caplog.set_level(logging.DEBUG, logger=API_LOGGER)
+
+    await client.list_devices(HeatPump)
+    await client.list_devices(HeatPump)
+    await client.get_device(HeatPump, HEAT_PUMP_ID)
+
+    logs = uninterpreted_field_logs(caplog)
+    assert (
+        logs.count("Field 'heat_recovery' of HeatPump is not interpreted; kept as is")
+        == 1
+    )
+    assert len(logs) == len(set(logs))
+
+
 async def test_unknown_values_of_charging_devices_parse(
     client: PoderoClient, sim: Simulator
 ) -> None:
@@ -358,6 +386,34 @@ async def test_charge_policy_keeps_only_readable_days(
         },
         timezone=None,
     )
+
+
+async def test_time_series_points_without_a_readable_time_are_skipped(
+    scripted: ScriptedServer, scripted_client: ClientFactory
+) -> None:
+    """A point that cannot be placed in time is useless; the others still count."""
+    scripted.reply(
+        json={
+            "data": [
+                {"time": "2026-01-15T11:00:00Z", "estimated_consumption": 120.5},
+                {"time": "not a time", "estimated_consumption": 99.0},
+                {"estimated_consumption": 98.0},
+                {"time": "2026-01-15T11:15:00Z", "estimated_consumption": None},
+            ]
+        }
+    )
+
+    points = await scripted_client().get_time_series(
+        HeatPump,
+        HEAT_PUMP_ID,
+        datetime(2026, 1, 15, 11, tzinfo=UTC),
+        datetime(2026, 1, 15, 11, 30, tzinfo=UTC),
+    )
+
+    assert [(point.time.minute, dict(point.values)) for point in points] == [
+        (0, {"estimated_consumption": 120.5}),
+        (15, {}),
+    ]
 
 
 # --- equality and raw ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ that all saw the same expired token triggers one token request, not one each.
 from abc import ABC, abstractmethod
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import json
 import logging
 import time
@@ -39,7 +39,7 @@ DEFAULT_TOKEN_TIMEOUT_S = 20.0
 class AccessToken:
     """A Bearer token and the monotonic time after which it must not be used."""
 
-    value: str
+    value: str = field(repr=False)
     renew_at: float
 
 

@@ -48,7 +48,7 @@ from .models import (
     Weekday,
     WeeklyChargePolicy,
 )
-from .parsing import as_int, as_mapping, as_str
+from .parsing import as_int, as_mapping, as_str, parse_noting_unknown
 from .validation import normalize_base_url, validate_uuid
 
 _LOGGER = logging.getLogger(__package__)
@@ -161,7 +161,7 @@ class PoderoClient:
         """List the user's devices of one kind (soft-deleted ones are left out)."""
         items = await self._request_list("GET", self._user_path(model.kind.value), None)
         return [
-            model.from_json(item)
+            parse_noting_unknown(model.from_json, model.__name__, item)
             for item in items
             if _has_uuid_id(item, model.kind.value) and item.get("deleted_at") is None
         ]
@@ -494,7 +494,7 @@ def _has_uuid_id(item: Mapping[str, Any], what: str) -> bool:
 def _parse_device[D: Device](model: type[D], data: Any) -> D:
     if not isinstance(data, Mapping) or not _has_uuid_id(data, model.kind.value):
         raise PoderoMalformedResponseError(f"Expected a {model.kind.value} object")
-    return model.from_json(data)
+    return parse_noting_unknown(model.from_json, model.__name__, data)
 
 
 def _parse_policy(data: Any) -> WeeklyChargePolicy:
@@ -507,7 +507,7 @@ def _parse_policy(data: Any) -> WeeklyChargePolicy:
 def _parse_charging_config(data: Any) -> ChargingConfig:
     if not isinstance(data, Mapping):
         raise PoderoMalformedResponseError("Expected a charging configuration")
-    return ChargingConfig.from_json(data)
+    return parse_noting_unknown(ChargingConfig.from_json, "ChargingConfig", data)
 
 
 def _describe(body: Any) -> str | None:

@@ -2,10 +2,10 @@
 
 The Podero docs are incomplete (see README, "API assumptions"): any field may be missing, null or of
 an unexpected type, and enums may grow. Readers therefore never raise; they return None for what
-they cannot interpret, and an unknown enum value is logged once at debug level.
+they cannot interpret, and an unknown enum value or field is logged once at debug level.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, time
 from enum import StrEnum
 import logging
@@ -13,6 +13,8 @@ from typing import Any
 
 _LOGGER = logging.getLogger(__package__)
 _reported_unknown: set[tuple[str, str]] = set()
+# Payload shapes (model, top-level keys) already checked for fields no parser reads.
+_checked_shapes: set[tuple[str, frozenset[str]]] = set()
 
 type Json = Mapping[str, Any]
 
@@ -89,3 +91,38 @@ def as_str_tuple(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(item for item in value if isinstance(item, str))
+
+
+class _KeyRecorder(dict[str, Any]):
+    """A copy of a payload that notes which top-level keys a parser asked for."""
+
+    def __init__(self, data: Json) -> None:
+        super().__init__(data)
+        self.asked: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        self.asked.add(key)
+        return super().__getitem__(key)
+
+
+def parse_noting_unknown[T](parse: Callable[[Json], T], name: str, data: Json) -> T:
+    """Parse a payload and log once (debug) each top-level field the parser never read.
+
+    Unknown fields stay in the model's `raw`. Each distinct key set is checked once, so a
+    list of a thousand alike devices costs one recorded parse, not a thousand.
+    """
+    shape = (name, frozenset(data))
+    if shape in _checked_shapes:
+        return parse(data)
+    _checked_shapes.add(shape)
+    recorder = _KeyRecorder(data)
+    parsed = parse(recorder)
+    for key in sorted(data.keys() - recorder.asked):
+        if (name, key) not in _reported_unknown:
+            _reported_unknown.add((name, key))
+            _LOGGER.debug("Field %r of %s is not interpreted; kept as is", key, name)
+    return parsed
