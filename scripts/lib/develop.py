@@ -15,7 +15,11 @@ Set-up, in this order, each step idempotent so a persistent config dir can be re
    settings Home Assistant took over from configuration.yaml (websocket `http/config/promote`);
 4. the Podero config flow over `/api/config/config_entries/flow` against the simulator (any
    existing Podero entry is removed first: the simulator starts afresh every time), then the
-   options flow with the shortest scan interval so the dashboard moves.
+   options flow with the shortest scan interval so the dashboard moves;
+5. Home Assistant's Energy dashboard (websocket `energy/save_prefs`, what its settings page
+   sends): grid, solar and home battery from the inverter's statistics, the heat pump and the
+   EV as devices. It waits for the integration's first energy-history import (a minute after
+   setup) and leaves Energy settings that exist already alone.
 
 Modes: interactive (banner, serve until Ctrl-C), `--check` (verify, one JSON line, exit) and
 `--json` (one JSON line with URLs and credentials, then serve until SIGINT/SIGTERM; used by the
@@ -26,10 +30,11 @@ SIGTERM if this process dies, so none is left behind.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 import contextlib
 import ctypes
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 import json
 import os
 from pathlib import Path
@@ -64,6 +69,24 @@ HEAT_PUMP_SWITCH = "switch.nibe_heat_pump_smart_optimization"
 HTTP_YAML_ISSUES = ("deprecated_yaml", "yaml_still_present_after_migration")
 MIN_SCAN_INTERVAL_S = 30
 DEFAULT_SPEED = 60.0
+
+# The Podero series the Energy dashboard uses, by role: (simulator device kind, series key of
+# custom_components/podero/history.py SERIES).
+ENERGY_SERIES = {
+    "grid_import": ("inverters", "grid_import"),
+    "grid_export": ("inverters", "grid_export"),
+    "grid_cost": ("inverters", "grid_cost"),
+    "solar": ("inverters", "solar_production"),
+    "battery_charge": ("inverters", "battery_charge"),
+    "battery_discharge": ("inverters", "battery_discharge"),
+    "heat_pump": ("heat-pumps", "consumption"),
+    "ev": ("electric-vehicles", "charged_energy"),
+}
+# The integration's first import starts a minute after setup (HISTORY_FIRST_RUN) and takes
+# seconds; the rest is room for a slow machine.
+STATISTICS_TIMEOUT_S = 240.0
+# How far back `--check` looks for hourly rows of the Energy dashboard's statistics.
+CHECK_HOURS = 48
 
 START_TIMEOUT_S = 300.0
 RESTART_EXIT_CODE = 100  # hass exits with it when a restart is asked for
@@ -233,7 +256,8 @@ def wait_for(
             last_error = err
         time.sleep(interval)
     raise DemoError(
-        f"timed out after {timeout:.0f} s waiting for {what} ({last_error})"
+        f"timed out after {timeout:.0f} s waiting for {what}"
+        + (f" ({last_error})" if last_error else "")
     )
 
 
@@ -249,7 +273,10 @@ def websocket(
         answers = []
         async with (
             aiohttp.ClientSession() as session,
-            session.ws_connect(f"{base_url}/api/websocket", timeout=30) as ws,
+            session.ws_connect(
+                f"{base_url}/api/websocket",
+                timeout=aiohttp.ClientWSTimeout(ws_close=30),
+            ) as ws,
         ):
             await ws.receive_json(timeout=30)  # auth_required
             await ws.send_json({"type": "auth", "access_token": token})
@@ -322,7 +349,8 @@ def configured_domains(config_dir: Path) -> set[str]:
 
 def dashboard_entities(path: Path = DASHBOARD) -> list[str]:
     """Every entity (or `domain:id` statistic) id the dashboard refers to, in order."""
-    import yaml  # noqa: PLC0415 - PyYAML comes with Home Assistant in .venv
+    # PyYAML comes with Home Assistant in .venv, without type stubs.
+    import yaml  # type: ignore[import-untyped]  # noqa: PLC0415
 
     found: dict[str, None] = {}
 
@@ -342,6 +370,75 @@ def dashboard_entities(path: Path = DASHBOARD) -> list[str]:
 
     visit(yaml.safe_load(path.read_text()))
     return list(found)
+
+
+# --- the Energy dashboard ---------------------------------------------------------------------
+
+
+def statistic_id(device_id: str, series: str) -> str:
+    """The external statistic id the integration imports a device's series under.
+
+    The scheme of custom_components/podero/history.py, restated so the script does not import
+    Home Assistant: `podero:<device id, lower case, `_` for `-`>_<series>`.
+    """
+    return f"podero:{device_id.replace('-', '_').lower()}_{series}"
+
+
+def energy_prefs(ids: Mapping[str, str]) -> dict[str, Any]:
+    """The Energy settings (`energy/save_prefs`) for Podero's statistics, by ENERGY_SERIES role."""
+    return {
+        "energy_sources": [
+            {
+                "type": "grid",
+                "stat_energy_from": ids["grid_import"],
+                "stat_energy_to": ids["grid_export"],
+                # Imports priced at Podero's spot price; exports have no tariff in its data.
+                "stat_cost": ids["grid_cost"],
+                "stat_compensation": None,
+                "cost_adjustment_day": 0,
+            },
+            {
+                "type": "solar",
+                "stat_energy_from": ids["solar"],
+                "config_entry_solar_forecast": None,
+            },
+            # Without the battery its flows would count as home consumption.
+            {
+                "type": "battery",
+                "stat_energy_from": ids["battery_discharge"],
+                "stat_energy_to": ids["battery_charge"],
+            },
+        ],
+        "device_consumption": [
+            {"stat_consumption": ids["heat_pump"]},
+            {"stat_consumption": ids["ev"]},
+        ],
+    }
+
+
+def referenced_statistics(prefs: Mapping[str, Any]) -> set[str]:
+    """Every statistic id Energy settings (`energy/get_prefs`) refer to."""
+    items = [
+        item
+        for key in ("energy_sources", "device_consumption", "device_consumption_water")
+        for item in prefs.get(key) or []
+    ]
+    return {
+        value
+        for item in items
+        for key, value in item.items()
+        if key.startswith("stat_") and isinstance(value, str)
+    }
+
+
+def validation_issues(validation: Mapping[str, Any]) -> list[str]:
+    """`energy/validate`'s issues as `type: statistic ids` lines."""
+    return sorted(
+        f"{issue['type']}: {', '.join(sorted(str(e[0]) for e in issue['affected_entities']))}"
+        for groups in validation.values()
+        for issues in groups
+        for issue in issues
+    )
 
 
 # --- the demo ---------------------------------------------------------------------------------
@@ -432,6 +529,7 @@ class Demo:
             procs=self._procs(),
         )
         self._set_up_integration()
+        self._set_up_energy()
         log(f"ready after {time.monotonic() - started:.0f} s")
 
     def _spawn_hass(self) -> None:
@@ -712,7 +810,96 @@ class Demo:
             procs=self._procs(),
         )
 
+    # -- the Energy dashboard
+
+    def _set_up_energy(self) -> None:
+        """Put Podero's statistics on the Energy dashboard unless Energy settings exist.
+
+        Saved settings, even empty ones, are the user's choice on a reused config dir.
+        """
+        ids = self.energy_statistics()
+        self.wait_for_statistics(ids.values())
+        (prefs,) = self.ask({"type": "energy/get_prefs"})
+        if prefs["success"]:
+            log("Energy dashboard: keeping the Energy settings of an earlier run")
+            return
+        (saved,) = self.ask({"type": "energy/save_prefs", **energy_prefs(ids)})
+        if not saved["success"]:
+            raise DemoError(f"cannot save the Energy settings: {saved['error']}")
+        log("Energy dashboard: grid, solar, battery, heat pump and EV from Podero")
+
+    def wait_for_statistics(self, ids: Iterable[str]) -> None:
+        """Wait until the recorder lists every statistic id (the first import has run)."""
+        wanted = set(ids)
+        missing = set(wanted)
+
+        def imported() -> bool:
+            missing.clear()
+            missing.update(wanted - self.imported_statistics())
+            return not missing
+
+        if imported():
+            return
+        log("waiting for Podero's first energy-history import (a minute after setup)")
+        try:
+            wait_for(
+                "Podero's energy statistics",
+                imported,
+                timeout=STATISTICS_TIMEOUT_S,
+                procs=self._procs(),
+                interval=5,
+            )
+        except DemoError as err:
+            problems = podero_log_errors(self, ("WARNING", "ERROR"))
+            raise DemoError(
+                f"{err}; not imported: {', '.join(sorted(missing))}. The integration "
+                "imports them a minute after setup; its warnings and errors in "
+                f"{self.config_dir / 'home-assistant.log'}:\n"
+                + ("\n".join(problems[-10:]) or "(none)")
+            ) from None
+        log(f"{len(wanted)} energy statistics imported")
+
     # -- queries
+
+    def ask(self, *commands: dict[str, Any]) -> list[dict[str, Any]]:
+        """Send commands over the websocket API as the demo user; the answers in order."""
+        assert self.ha.token
+        return websocket(self.ha_url, self.ha.token, list(commands))
+
+    def energy_statistics(self) -> dict[str, str]:
+        """The statistic id of each ENERGY_SERIES role, for the simulator's devices."""
+        devices = {kind: self.sim_device(kind)[0] for kind, _ in ENERGY_SERIES.values()}
+        return {
+            role: statistic_id(devices[kind], series)
+            for role, (kind, series) in ENERGY_SERIES.items()
+        }
+
+    def imported_statistics(self) -> set[str]:
+        """Ids of the statistics with sums that the recorder has (imported or compiled)."""
+        (answer,) = self.ask(
+            {"type": "recorder/list_statistic_ids", "statistic_type": "sum"}
+        )
+        return {s["statistic_id"] for s in answer.get("result") or []}
+
+    def hourly_rows(self, ids: Iterable[str], hours: int) -> dict[str, int]:
+        """How many hourly rows each statistic has over the last `hours` hours."""
+        wanted = sorted(ids)
+        if not wanted:
+            return {}
+        start = datetime.now(UTC) - timedelta(hours=hours)
+        (answer,) = self.ask(
+            {
+                "type": "recorder/statistics_during_period",
+                "start_time": start.isoformat(),
+                "statistic_ids": wanted,
+                "period": "hour",
+                "types": ["change"],
+            }
+        )
+        if not answer["success"]:
+            raise DemoError(f"recorder/statistics_during_period: {answer['error']}")
+        rows = answer["result"]
+        return {statistic: len(rows.get(statistic, [])) for statistic in wanted}
 
     def state(self, entity_id: str) -> str | None:
         """An entity's state, or None if Home Assistant does not know it."""
@@ -863,8 +1050,37 @@ def frontend(demo: Demo) -> dict[str, Any]:
     return result
 
 
-def podero_log_errors(demo: Demo) -> list[str]:
-    """ERROR lines of Home Assistant's log that come from the integration."""
+def energy_dashboard(demo: Demo) -> dict[str, Any]:
+    """Check the Energy dashboard's settings: Podero statistics with recent hourly data.
+
+    Every `podero:` statistic the Energy settings refer to must have rows in the last
+    CHECK_HOURS hours, and `energy/validate` (the settings page's checks) must find no issue.
+    """
+    prefs, validation = demo.ask(
+        {"type": "energy/get_prefs"}, {"type": "energy/validate"}
+    )
+    used = {
+        s
+        for s in referenced_statistics(prefs.get("result") or {})
+        if s.startswith("podero:")
+    }
+    rows = demo.hourly_rows(used, CHECK_HOURS)
+    result: dict[str, Any] = {
+        "energy_statistics": sum(1 for count in rows.values() if count),
+        "energy_hours": sum(rows.values()),
+        "energy_statistics_empty": sorted(s for s, count in rows.items() if not count),
+        "energy_issues": validation_issues(validation.get("result") or {}),
+    }
+    result["ok"] = bool(
+        result["energy_statistics"]
+        and not result["energy_statistics_empty"]
+        and not result["energy_issues"]
+    )
+    return result
+
+
+def podero_log_errors(demo: Demo, levels: tuple[str, ...] = ("ERROR",)) -> list[str]:
+    """Lines of Home Assistant's log at these levels that come from the integration."""
     path = demo.config_dir / "home-assistant.log"
     try:
         lines = path.read_text(errors="replace").splitlines()
@@ -873,7 +1089,7 @@ def podero_log_errors(demo: Demo) -> list[str]:
     return [
         line[:300]
         for line in lines
-        if " ERROR " in line
+        if any(f" {level} " in line for level in levels)
         and ("custom_components.podero" in line or "[podero" in line)
     ]
 
@@ -884,13 +1100,16 @@ def check(demo: Demo) -> dict[str, Any]:
     entities = demo.podero_entities()
     states = {s["entity_id"]: s["state"] for s in demo.ha.get("/api/states")}
     referenced = dashboard_entities()
-    # External statistics (`podero:...`) appear after the first hourly import; not checked.
     wanted = [e for e in referenced if ":" not in e]
-    missing = [e for e in wanted if e not in states]
+    # External statistics (`podero:...`): the demo waited for the first import.
+    missing = [e for e in wanted if e not in states] + sorted(
+        {e for e in referenced if ":" in e} - demo.imported_statistics()
+    )
     unavailable = sorted(e for e in entities if states.get(e) == "unavailable")
     components = set(config.get("components", []))
     missing_components = sorted(configured_domains(demo.config_dir) - components)
     ui = frontend(demo)
+    energy = energy_dashboard(demo)
     trip = round_trip(demo)
     errors = podero_log_errors(demo)
     result: dict[str, Any] = {
@@ -903,6 +1122,7 @@ def check(demo: Demo) -> dict[str, Any]:
         "dashboard_missing": missing,
         "components_missing": missing_components,
         "frontend": ui,
+        **{key: value for key, value in energy.items() if key != "ok"},
         "round_trip": trip,
         "podero_log_errors": errors,
     }
@@ -912,6 +1132,7 @@ def check(demo: Demo) -> dict[str, Any]:
         and not unavailable
         and not missing_components
         and ui["ok"]
+        and energy["ok"]
         and trip["ok"]
         and not errors
     )
@@ -933,6 +1154,7 @@ def banner(demo: Demo) -> str:
 
     Home Assistant   {info["ha_url"]}
     Dashboard        {info["dashboard_url"]}
+    Energy           {info["ha_url"]}/energy
     Log in as        {info["username"]} / {info["password"]}
     Simulator        {info["simulator_url"]} (admin: {info["admin_url"]}/state)
     Logs             {demo.config_dir / "home-assistant.log"}, {demo.sim_log}
@@ -951,7 +1173,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     mode.add_argument(
         "--check",
         action="store_true",
-        help="headless: set up, verify over REST, print one JSON line, exit (0 = ok)",
+        help="headless: set up, verify over HA's APIs, print one JSON line, exit (0 = ok)",
     )
     mode.add_argument(
         "--json",

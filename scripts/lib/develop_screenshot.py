@@ -1,12 +1,15 @@
 """Screenshots of the demo for the README: `scripts/screenshot`.
 
 Starts the demo like `scripts/develop --json` (temporary config dir, free ports, simulator at
-speed 60), lets the dashboard collect a few minutes of readings and the integration import its
-energy history, then logs in with headless Chromium and saves PNGs into docs/images/:
+speed 60; the demo waits for the integration's energy-history import and puts it on Home
+Assistant's Energy dashboard), lets the dashboard collect a few minutes of readings, then logs
+in with headless Chromium and saves PNGs into docs/images/:
 
     dashboard.png          the "Podero" dashboard (full page)
     device-heat-pump.png   the heat pump's device page (controls, sensors, diagnostics)
     device-ev.png          the EV's device page
+    energy.png             Home Assistant's Energy dashboard for yesterday, a whole day of
+                           Podero's statistics (grid, solar, battery, heat pump, EV)
 
 Progress on stderr; the paths written on stdout.
 """
@@ -15,15 +18,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+import re
 import sys
 import tempfile
 import time
 from typing import TYPE_CHECKING
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Imported as scripts.lib.*: the module names mypy gives these files (mypy_path ".").
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from browser import chromium, ensure_chromium, log_in, section
-import develop
+from scripts.lib import develop
+from scripts.lib.browser import chromium, ensure_chromium, log_in, section
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -35,23 +40,9 @@ DEVICES = {
     "device-heat-pump.png": develop.HEAT_PUMP_SWITCH,
     "device-ev.png": "switch.tesla_model_3_smart_optimization",
 }
-
-
-def wait_for_statistics(demo: develop.Demo, timeout: float) -> None:
-    """Wait until the statistics the dashboard graphs have been imported."""
-    wanted = {e for e in develop.dashboard_entities() if ":" in e}
-    assert demo.ha.token
-
-    def imported() -> bool:
-        (answer,) = develop.websocket(
-            demo.ha_url,
-            demo.ha.token or "",
-            [{"type": "recorder/list_statistic_ids", "statistic_type": "sum"}],
-        )
-        have = {s["statistic_id"] for s in answer.get("result") or []}
-        return wanted <= have
-
-    develop.wait_for("the energy history import", imported, timeout=timeout, interval=5)
+ENERGY_PATH = "/energy"
+# The Energy dashboard's sources table once a day with sunshine has loaded.
+SOLAR_TOTAL = re.compile(r"Solar total\s*(?!0 kWh)\d")
 
 
 def device_page(demo: develop.Demo, entity_id: str) -> str:
@@ -71,6 +62,26 @@ def settle(page: Page) -> None:
     """Let charts draw and animations end before a screenshot."""
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(3000)
+
+
+def shoot_energy(page: Page, base_url: str, path: Path) -> None:
+    """The Energy dashboard, yesterday: today has only the hours since midnight."""
+    page.goto(base_url + ENERGY_PATH)
+    page.locator("hui-energy-period-selector").get_by_role(
+        "button", name="Previous"
+    ).click()
+    # Not the page offering to configure Energy, nor a day without data.
+    page.locator("hui-energy-sources-table-card tr").filter(
+        has_text=SOLAR_TOTAL
+    ).wait_for()
+    settle(page)
+    # The period selector floats over the cards at the bottom of the window; in a window as
+    # tall as the page it sits below them.
+    height = int(page.evaluate("document.documentElement.scrollHeight"))
+    page.set_viewport_size({"width": WIDTH, "height": height})
+    settle(page)
+    page.screenshot(path=path)
+    page.set_viewport_size({"width": WIDTH, "height": 900})
 
 
 def shoot(demo: develop.Demo, out: Path) -> list[Path]:
@@ -103,6 +114,9 @@ def shoot(demo: develop.Demo, out: Path) -> list[Path]:
             path = out / name
             page.screenshot(path=path, full_page=True)
             written.append(path)
+        path = out / "energy.png"
+        shoot_energy(page, demo.ha_url, path)
+        written.append(path)
     return written
 
 
@@ -131,7 +145,9 @@ def main(argv: list[str]) -> int:
         try:
             with develop.running(demo):
                 started = time.monotonic()
-                wait_for_statistics(demo, timeout=max(args.wait, 180))
+                demo.wait_for_statistics(
+                    e for e in develop.dashboard_entities() if ":" in e
+                )
                 if (left := args.wait - (time.monotonic() - started)) > 0:
                     develop.log(f"collecting readings for {left:.0f} s more")
                     time.sleep(left)

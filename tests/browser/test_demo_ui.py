@@ -186,3 +186,23 @@ def test_pressing_charge_now_starts_charging_the_ev_at_podero(
         "requested",
         "ongoing",
     )
+
+
+def test_the_energy_dashboard_shows_podero_statistics(demo: RunningDemo) -> None:
+    """Home Assistant's Energy dashboard shows yesterday's solar, grid, heat pump and EV."""
+    with chromium() as browser:
+        page = browser.pages[0]
+        demo.open_dashboard(page)
+        page.goto(demo.info["ha_url"] + "/energy")
+
+        # Yesterday: a whole day of the history the integration imported at setup.
+        page.locator("hui-energy-period-selector").get_by_role(
+            "button", name="Previous"
+        ).click()
+
+        totals = page.locator("hui-energy-sources-table-card")
+        expect(totals).to_contain_text(re.compile(r"Solar total\s*(?!0 kWh)\d"))
+        expect(totals).to_contain_text(re.compile(r"Grid total\s*(?!0 kWh)\d"))
+        devices = page.locator("hui-energy-devices-detail-graph-card")
+        expect(devices).to_contain_text("Nibe heat pump consumption")
+        expect(devices).to_contain_text("Tesla Model 3 charged energy")
