@@ -1,0 +1,369 @@
+"""The integration's metadata, checked the way hassfest and HACS check it, as far as works offline.
+
+- manifest.json against hassfest's rules for custom integrations (allowed keys, types, key order)
+  and the keys HACS requires, with the values this integration must have;
+- hacs.json against the keys HACS's schema allows, and its minimum Home Assistant version
+  against the version the tests run on;
+- services.yaml against the actions and fields the integration registers, and its selectors
+  against Home Assistant's own selector schemas.
+
+The translations and icons of all this are checked in test_translations.py.
+"""
+
+import json
+from pathlib import Path
+import re
+from typing import Any
+from urllib.parse import urlparse
+
+from awesomeversion import AwesomeVersion, AwesomeVersionStrategy
+from homeassistant.const import MAJOR_VERSION, MINOR_VERSION, __version__ as HA_VERSION
+from homeassistant.helpers.selector import validate_selector
+import probatio
+import pytest
+import yaml
+
+from custom_components.podero import services
+from custom_components.podero.const import DOMAIN
+
+ROOT = Path(__file__).resolve().parents[1]
+INTEGRATION = ROOT / "custom_components" / "podero"
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+MANIFEST = _load_json(INTEGRATION / "manifest.json")
+HACS = _load_json(ROOT / "hacs.json")
+SERVICES: dict[str, Any] = yaml.safe_load(
+    (INTEGRATION / "services.yaml").read_text(encoding="utf-8")
+)
+
+# The keys hassfest's schema for custom integrations accepts: those of core integrations plus
+# version, issue_tracker and import_executor. Anything else fails validation.
+HASSFEST_MANIFEST_KEYS = frozenset(
+    {
+        "domain",
+        "name",
+        "integration_type",
+        "config_flow",
+        "mqtt",
+        "zeroconf",
+        "ssdp",
+        "bluetooth",
+        "homekit",
+        "dhcp",
+        "usb",
+        "documentation",
+        "quality_scale",
+        "requirements",
+        "dependencies",
+        "after_dependencies",
+        "codeowners",
+        "loggers",
+        "disabled",
+        "iot_class",
+        "single_config_entry",
+        "preview_features",
+        "version",
+        "issue_tracker",
+        "import_executor",
+    }
+)
+# hassfest requires these of a custom integration (iot_class unless the domain is a platform
+# or helper, version by a separate check); HACS requires issue_tracker as well.
+REQUIRED_MANIFEST_KEYS = frozenset(
+    {
+        "domain",
+        "name",
+        "documentation",
+        "codeowners",
+        "iot_class",
+        "version",
+        "issue_tracker",
+    }
+)
+HACS_KEYS = frozenset(
+    {
+        "name",
+        "content_in_root",
+        "zip_release",
+        "filename",
+        "hide_default_branch",
+        "homeassistant",
+        "hacs",
+        "persistent_directory",
+        "render_readme",
+        "country",
+    }
+)
+HACS_TYPES: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "content_in_root": bool,
+    "zip_release": bool,
+    "filename": str,
+    "hide_default_branch": bool,
+    "homeassistant": str,
+    "hacs": str,
+    "persistent_directory": str,
+    "render_readme": bool,
+    "country": (str, list),
+}
+SERVICE_KEYS = frozenset({"name", "description", "target", "fields", "response"})
+FIELD_KEYS = frozenset(
+    {
+        "name",
+        "description",
+        "example",
+        "default",
+        "required",
+        "advanced",
+        "selector",
+        "filter",
+    }
+)
+STRICT_SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$"
+)
+GITHUB_HANDLE = re.compile(
+    r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
+)
+SLUG = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
+CORE_DOCUMENTATION = "https://www.home-assistant.io/integrations"
+
+
+# --- manifest.json ----------------------------------------------------------------------------
+
+
+def test_manifest_domain_is_the_directory_name() -> None:
+    """The domain is "podero", the integration's directory name and the code's DOMAIN."""
+    assert MANIFEST["domain"] == "podero"
+    assert MANIFEST["domain"] == INTEGRATION.name == DOMAIN
+
+
+def test_manifest_name_is_podero() -> None:
+    """The integration is called Podero."""
+    assert MANIFEST["name"] == "Podero"
+
+
+def test_manifest_version_is_semantic() -> None:
+    """The version is a semantic version (MAJOR.MINOR.PATCH), as HACS and hassfest parse it."""
+    version = MANIFEST["version"]
+    assert isinstance(version, str)
+    assert STRICT_SEMVER.match(version), version
+    assert (
+        AwesomeVersion(version, ensure_strategy=AwesomeVersionStrategy.SEMVER).strategy
+        is AwesomeVersionStrategy.SEMVER
+    )
+
+
+def test_manifest_declares_a_config_flow() -> None:
+    """The integration is set up from the UI."""
+    assert MANIFEST["config_flow"] is True
+
+
+def test_manifest_iot_class_is_cloud_polling() -> None:
+    """Podero is a cloud service that the integration polls."""
+    assert MANIFEST["iot_class"] == "cloud_polling"
+
+
+def test_manifest_integration_type_is_hub() -> None:
+    """One entry (an account) brings many devices: a hub."""
+    assert MANIFEST["integration_type"] == "hub"
+
+
+@pytest.mark.parametrize("key", ["documentation", "issue_tracker"])
+def test_manifest_links_are_https_urls(key: str) -> None:
+    """The documentation and issue tracker are absolute https URLs."""
+    url = urlparse(MANIFEST[key])
+    assert url.scheme == "https"
+    assert url.netloc
+
+
+def test_manifest_documentation_is_the_projects_own() -> None:
+    """A custom integration must not point its documentation at home-assistant.io's pages."""
+    assert not MANIFEST["documentation"].startswith(CORE_DOCUMENTATION)
+
+
+def test_manifest_codeowners_are_github_handles() -> None:
+    """Code owners are a non-empty list of GitHub users or teams, each starting with @."""
+    owners = MANIFEST["codeowners"]
+    assert isinstance(owners, list)
+    assert owners
+    assert [owner for owner in owners if not isinstance(owner, str)] == []
+    assert [owner for owner in owners if not GITHUB_HANDLE.match(owner)] == []
+
+
+def test_manifest_requirements_are_a_list_of_strings() -> None:
+    """Requirements are a list of requirement strings (empty: the client ships inside)."""
+    requirements = MANIFEST["requirements"]
+    assert isinstance(requirements, list)
+    assert [item for item in requirements if not isinstance(item, str)] == []
+
+
+@pytest.mark.parametrize("key", ["dependencies", "after_dependencies", "loggers"])
+def test_manifest_lists_hold_strings(key: str) -> None:
+    """Where present, dependencies, after_dependencies and loggers are lists of strings."""
+    value = MANIFEST.get(key, [])
+    assert isinstance(value, list)
+    assert [item for item in value if not isinstance(item, str)] == []
+
+
+def test_manifest_has_the_keys_hassfest_and_hacs_require() -> None:
+    """Every key that hassfest or HACS requires of a custom integration is present."""
+    assert REQUIRED_MANIFEST_KEYS - MANIFEST.keys() == set()
+
+
+def test_manifest_has_only_keys_hassfest_allows() -> None:
+    """No key outside hassfest's schema for custom integrations (unknown keys fail it)."""
+    assert MANIFEST.keys() - HASSFEST_MANIFEST_KEYS == set()
+
+
+def test_manifest_keys_are_sorted_as_hassfest_requires() -> None:
+    """The keys are domain, name, then the rest in alphabetical order."""
+    keys = list(MANIFEST)
+    rest = [key for key in keys if key not in ("domain", "name")]
+    assert keys == ["domain", "name", *sorted(rest)]
+
+
+# --- hacs.json --------------------------------------------------------------------------------
+
+
+def test_hacs_json_has_only_keys_hacs_allows() -> None:
+    """hacs.json uses only keys of HACS's schema for it."""
+    assert HACS.keys() - HACS_KEYS == set()
+
+
+def test_hacs_json_names_the_integration() -> None:
+    """hacs.json has a name to show in HACS."""
+    assert isinstance(HACS.get("name"), str)
+    assert HACS["name"].strip()
+
+
+def test_hacs_json_values_have_the_types_hacs_expects() -> None:
+    """Each hacs.json value has its schema's type (text, flag, or country code list)."""
+    wrong = {
+        key: type(value).__name__
+        for key, value in HACS.items()
+        if key in HACS_TYPES and not isinstance(value, HACS_TYPES[key])
+    }
+    assert wrong == {}
+
+
+def test_hacs_minimum_home_assistant_is_not_newer_than_the_tested_one() -> None:
+    """The minimum Home Assistant in hacs.json is a version no newer than the tests run on."""
+    minimum = AwesomeVersion(HACS["homeassistant"])
+    assert minimum.valid
+    assert minimum <= AwesomeVersion(HA_VERSION)
+
+
+def test_hacs_minimum_home_assistant_is_the_tested_release() -> None:
+    """The minimum is the first release of the Home Assistant line the tests run on.
+
+    Nothing older is tested, so nothing older is claimed; patch releases of that line are.
+    """
+    assert HACS["homeassistant"] == f"{MAJOR_VERSION}.{MINOR_VERSION}.0"
+
+
+def test_hacs_renders_the_readme() -> None:
+    """HACS shows the repository's README as the integration's page."""
+    assert HACS["render_readme"] is True
+
+
+def test_repository_has_a_readme_for_hacs_to_render() -> None:
+    """HACS needs an information file to show: the README.md at the repository root."""
+    assert (ROOT / "README.md").is_file()
+
+
+def test_hacs_finds_the_integration_where_it_is() -> None:
+    """The repository holds exactly one integration, under custom_components/, not at its root."""
+    assert not HACS.get("content_in_root", False)
+    manifests = sorted(ROOT.glob("custom_components/*/manifest.json"))
+    assert manifests == [INTEGRATION / "manifest.json"]
+
+
+# --- services.yaml ----------------------------------------------------------------------------
+
+
+def _fields() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (service, field, spec or {})
+        for service, service_spec in SERVICES.items()
+        for field, spec in ((service_spec or {}).get("fields") or {}).items()
+    ]
+
+
+def test_services_yaml_lists_the_actions_the_integration_registers() -> None:
+    """services.yaml describes exactly the actions the integration registers."""
+    assert set(SERVICES) == set(services._HANDLERS)
+
+
+def test_services_yaml_fields_are_those_each_action_accepts() -> None:
+    """Each action's fields in services.yaml are exactly the fields its handler accepts."""
+    described = {
+        service: set((spec or {}).get("fields") or {})
+        for service, spec in SERVICES.items()
+    }
+    accepted = {service: set(fields) for service, fields in services._FIELDS.items()}
+    assert described == accepted
+
+
+def test_services_yaml_names_are_slugs() -> None:
+    """Action and field names are lowercase slugs."""
+    names = [*SERVICES, *(field for _service, field, _spec in _fields())]
+    assert [name for name in names if not SLUG.match(name)] == []
+
+
+def test_services_yaml_actions_use_only_known_keys() -> None:
+    """An action has only the keys Home Assistant's services.yaml schema knows."""
+    wrong = {
+        service: sorted(set(spec or {}) - SERVICE_KEYS)
+        for service, spec in SERVICES.items()
+    }
+    assert {service: keys for service, keys in wrong.items() if keys} == {}
+
+
+def test_services_yaml_fields_use_only_known_keys() -> None:
+    """A field has only the keys Home Assistant's services.yaml schema knows."""
+    wrong = {
+        f"{service}.{field}": sorted(set(spec) - FIELD_KEYS)
+        for service, field, spec in _fields()
+    }
+    assert {where: keys for where, keys in wrong.items() if keys} == {}
+
+
+def test_services_yaml_flags_are_booleans() -> None:
+    """The required and advanced flags of a field are true or false."""
+    wrong = [
+        f"{service}.{field}.{flag}"
+        for service, field, spec in _fields()
+        for flag in ("required", "advanced")
+        if flag in spec and not isinstance(spec[flag], bool)
+    ]
+    assert wrong == []
+
+
+def test_services_yaml_fields_have_a_selector() -> None:
+    """Every field has one selector, so the action editor can offer a control for it."""
+    wrong = [
+        f"{service}.{field}"
+        for service, field, spec in _fields()
+        if not isinstance(spec.get("selector"), dict) or len(spec["selector"]) != 1
+    ]
+    assert wrong == []
+
+
+def test_services_yaml_selectors_are_valid() -> None:
+    """Every selector passes Home Assistant's schema for its selector type."""
+    invalid = {}
+    for service, field, spec in _fields():
+        if not isinstance(spec.get("selector"), dict):
+            continue  # test_services_yaml_fields_have_a_selector reports it
+        try:
+            validate_selector(spec["selector"])
+        except probatio.Invalid as err:
+            invalid[f"{service}.{field}"] = str(err)
+    assert invalid == {}
