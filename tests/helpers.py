@@ -1,6 +1,7 @@
 """Helpers shared by the tests."""
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from unittest.mock import patch
@@ -8,6 +9,7 @@ from unittest.mock import patch
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -46,3 +48,22 @@ async def advance(
     freezer.tick(delta)
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Let the event loop run (time is frozen) until condition holds."""
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("condition never became true")
+
+
+def podero_log_lines(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
+    """Messages the integration logged at exactly this level."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components.podero")
+        and record.levelno == level
+    ]

@@ -5,9 +5,9 @@ entity availability and state, log lines, and reauth flows.
 """
 
 import asyncio
-from collections.abc import Callable
 from datetime import timedelta
 import logging
+from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -30,23 +30,19 @@ from custom_components.podero.const import (
     AuthMethod,
 )
 
-from .helpers import SimulatedPodero, advance, setup_integration
+from .helpers import (
+    SimulatedPodero,
+    advance,
+    podero_log_lines,
+    setup_integration,
+    until,
+)
 
 LIST = "GET /api/partners/v2.0/org/{org}/users/{user}/"
 HEAT_PUMPS = f"{LIST}heat-pumps"
 HEAT_PUMP_SWITCH = "switch.nibe_heat_pump_smart_optimization"
 EV_SWITCH = "switch.tesla_model_3_smart_optimization"
 HEAT_PUMP_POWER = "sensor.nibe_heat_pump_power"
-
-
-def podero_log_lines(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
-    """Messages the integration logged at exactly this level."""
-    return [
-        record.getMessage()
-        for record in caplog.records
-        if record.name.startswith("custom_components.podero")
-        and record.levelno == level
-    ]
 
 
 def reauth_flows(hass: HomeAssistant) -> list[object]:
@@ -65,15 +61,6 @@ def requests_to(podero: SimulatedPodero, route_suffix: str) -> int:
         for route, count in podero.simulator.counters().items()
         if route.endswith(route_suffix)
     )
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    """Let the event loop run (time is frozen) until condition holds."""
-    for _ in range(1000):
-        if condition():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("condition never became true")
 
 
 @pytest.mark.parametrize("fault", ["5xx", "malformed"])
@@ -105,6 +92,46 @@ async def test_failing_type_is_unavailable_only_while_it_fails(
         "Fetching heat-pumps from Podero recovered"
     ]
     assert reauth_flows(hass) == []
+
+
+async def test_a_write_answered_while_its_type_fails_shows_what_podero_answered(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A refresh fails while a write is in flight: the write's answer is the device now."""
+    await setup_integration(hass, config_entry)
+    coordinator = config_entry.runtime_data.coordinator
+    original = coordinator.client.update_device
+    answered = asyncio.Event()
+    gate = asyncio.Event()
+
+    async def slow_update(*args: Any, **kwargs: Any) -> Any:
+        device = await original(*args, **kwargs)
+        answered.set()
+        await gate.wait()
+        return device
+
+    with patch.object(coordinator.client, "update_device", slow_update):
+        write = hass.async_create_task(
+            hass.services.async_call(
+                "switch", "turn_off", {"entity_id": HEAT_PUMP_SWITCH}, blocking=True
+            )
+        )
+        await answered.wait()
+        podero.simulator.faults.script("5xx", count=2, match=HEAT_PUMPS)
+        await coordinator.async_refresh()
+        assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_UNAVAILABLE
+        gate.set()
+        await write
+
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "off"
+    assert hass.states.get(HEAT_PUMP_POWER).state != STATE_UNAVAILABLE
+
+    # The next list fails too: from then on the device's data is stale again.
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_UNAVAILABLE
 
 
 async def test_total_outage_logs_once_and_recovers(

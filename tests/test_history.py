@@ -32,7 +32,7 @@ from custom_components.podero.const import (
 from custom_components.podero.history import statistic_id
 from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID, INVERTER_ID
 
-from .helpers import SimulatedPodero, advance, setup_integration
+from .helpers import SimulatedPodero, advance, podero_log_lines, setup_integration
 
 
 @pytest.fixture
@@ -366,16 +366,6 @@ async def test_without_the_recorder_sessions_and_savings_are_still_read(
     assert hass.states.get("sensor.tesla_model_3_session_energy").state == "0.0"
 
 
-def podero_log(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
-    """Messages the integration logged at exactly this level."""
-    return [
-        record.getMessage()
-        for record in caplog.records
-        if record.name.startswith("custom_components.podero")
-        and record.levelno == level
-    ]
-
-
 async def test_a_failing_energy_read_is_warned_about_once_until_it_recovers(
     hass: HomeAssistant,
     podero: SimulatedPodero,
@@ -395,12 +385,12 @@ async def test_a_failing_energy_read_is_warned_about_once_until_it_recovers(
 
     await advance(hass, freezer, HISTORY_INTERVAL)
     assert float(hass.states.get(savings).state)
-    warnings = podero_log(caplog, logging.WARNING)
+    warnings = podero_log_lines(caplog, logging.WARNING)
     assert len(warnings) == 1
     assert warnings[0].startswith(
         f"Reading the energy history of {HEAT_PUMP_ID} failed"
     )
-    assert podero_log(caplog, logging.INFO) == [
+    assert podero_log_lines(caplog, logging.INFO) == [
         f"Reading the energy history of {HEAT_PUMP_ID} recovered"
     ]
 
@@ -419,7 +409,7 @@ async def test_a_throttled_energy_read_is_no_warning(
     await advance(hass, freezer, HISTORY_FIRST_RUN)
     await advance(hass, freezer, HISTORY_INTERVAL)
 
-    assert podero_log(caplog, logging.WARNING) == []
+    assert podero_log_lines(caplog, logging.WARNING) == []
     assert float(hass.states.get("sensor.nibe_heat_pump_savings_this_month").state)
 
 
@@ -494,7 +484,7 @@ async def test_a_failed_session_read_on_unplugging_keeps_the_last_session(
 
     await advance(hass, freezer, timedelta(minutes=5))
     assert hass.states.get("sensor.tesla_model_3_session_energy").state == "0.0"
-    assert podero_log(caplog, logging.WARNING) == []
+    assert podero_log_lines(caplog, logging.WARNING) == []
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
     await advance(hass, freezer, HISTORY_INTERVAL)

@@ -3,8 +3,6 @@
 The behaviour under test is documented in custom_components/podero/pause.py.
 """
 
-import asyncio
-from collections.abc import Callable
 from datetime import datetime, timedelta
 import logging
 from typing import Any
@@ -27,7 +25,7 @@ from custom_components.podero.const import DOMAIN
 from custom_components.podero.pause import storage_key
 from podero_simulator.scenarios import HEAT_PUMP_ID, WALLBOX_ID
 
-from .helpers import SimulatedPodero, advance, setup_integration
+from .helpers import SimulatedPodero, advance, setup_integration, until
 
 SWITCH = "switch.nibe_heat_pump_smart_optimization"
 UNTIL = "2026-01-15T12:00:00+00:00"
@@ -98,15 +96,6 @@ def seed_store(
     """Leave a schedule in the Store as an earlier run of Home Assistant would have."""
     key = storage_key(entry.entry_id)
     hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": data}
-
-
-async def until_true(condition: Callable[[], bool]) -> None:
-    """Let the event loop run (time is frozen) until condition holds."""
-    for _ in range(1000):
-        if condition():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("condition never became true")
 
 
 def paused_until(entry: MockConfigEntry) -> datetime | None:
@@ -608,7 +597,7 @@ async def test_a_resume_that_fails_after_pausing_again_is_not_retried(
     podero.simulator.faults.script("hang", 1, HEAT_PUMP_PUT)
     frozen_time.tick(timedelta(hours=1))
     async_fire_time_changed(hass)  # `until`: the resume is sent and hangs
-    await until_true(lambda: len(heat_pump_writes(podero)) == 2)
+    await until(lambda: len(heat_pump_writes(podero)) == 2)
 
     await pause(hass, loaded_entry, until="2026-01-15T13:00:00+00:00")
     async_fire_time_changed(

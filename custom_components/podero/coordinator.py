@@ -193,6 +193,14 @@ class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
             energy=current.energy if current else {},
             devices=devices,
             unavailable=frozenset(unavailable),
+            # Devices written while their type's list failed still show what the write
+            # returned; the next successful list supersedes them.
+            fresh=frozenset(
+                device_id
+                for kind in unavailable
+                for device_id in devices.get(kind, {})
+                if device_id in written
+            ),
             charging_config=self._take_charging_config(outcomes[-1], now, kept_config)
             if want_config and self.account_id not in written
             else kept_config,
@@ -534,8 +542,15 @@ def _merge_read(
 
 
 def _with_device(data: PoderoData, device: Device) -> PoderoData:
+    """Put a device as a write returned it; current even if its type's last read failed."""
     kind_devices = {**data.devices.get(device.kind, {}), device.id: device}
-    return replace(data, devices={**data.devices, device.kind: kind_devices})
+    return replace(
+        data,
+        devices={**data.devices, device.kind: kind_devices},
+        fresh=data.fresh | {device.id}
+        if device.kind in data.unavailable
+        else data.fresh,
+    )
 
 
 def _raise_unexpected(outcomes: list[Outcome]) -> None:

@@ -33,7 +33,8 @@ class PoderoData:
 
     `devices` holds, per device type, the devices of the last successful fetch of that type.
     Types in `unavailable` failed their last fetch: their devices are kept (so entities keep their
-    identity) but are not served to entities, which then show as unavailable.
+    identity) but are not served to entities, which then show as unavailable - except devices in
+    `fresh`, whose state a successful write returned after that failure.
     """
 
     devices: Mapping[DeviceKind, Mapping[str, Device]]
@@ -41,10 +42,11 @@ class PoderoData:
     charging_config: ChargingConfig | None
     # Charging sessions and savings per device id, read hourly by the energy history job.
     energy: Mapping[str, DeviceEnergy] = field(default_factory=dict)
+    fresh: frozenset[str] = frozenset()
 
     def device(self, kind: DeviceKind, device_id: str) -> Device | None:
-        """Return the device if its type is currently available, else None."""
-        if kind in self.unavailable:
+        """Return the device if its data is current, else None."""
+        if kind in self.unavailable and device_id not in self.fresh:
             return None
         return self.devices.get(kind, {}).get(device_id)
 
