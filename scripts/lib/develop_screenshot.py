@@ -27,17 +27,28 @@ from typing import TYPE_CHECKING
 # Imported as scripts.lib.*: the module names mypy gives these files (mypy_path ".").
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts.lib import develop
 from scripts.lib.browser import chromium, ensure_chromium, log_in, section
+from scripts.lib.develop_common import (
+    DASHBOARD_PATH,
+    HEAT_PUMP_SWITCH,
+    PASSWORD,
+    ROOT,
+    USERNAME,
+    DemoError,
+    log,
+)
+from scripts.lib.develop_config import HA_LOG, dashboard_entities
+from scripts.lib.develop_demo import DEFAULT_SPEED, Demo, running
+from scripts.lib.develop_processes import free_port, tail
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-OUT = develop.ROOT / "docs" / "images"
+OUT = ROOT / "docs" / "images"
 WIDTH = 1280
 # Entities whose device pages are shown.
 DEVICES = {
-    "device-heat-pump.png": develop.HEAT_PUMP_SWITCH,
+    "device-heat-pump.png": HEAT_PUMP_SWITCH,
     "device-ev.png": "switch.tesla_model_3_smart_optimization",
 }
 ENERGY_PATH = "/energy"
@@ -45,16 +56,13 @@ ENERGY_PATH = "/energy"
 SOLAR_TOTAL = re.compile(r"Solar total\s*(?!0 kWh)\d")
 
 
-def device_page(demo: develop.Demo, entity_id: str) -> str:
+def device_page(demo: Demo, entity_id: str) -> str:
     """The path of the device page of the device an entity belongs to."""
-    assert demo.ha.token
-    (answer,) = develop.websocket(
-        demo.ha_url,
-        demo.ha.token,
-        [{"type": "config/entity_registry/get", "entity_id": entity_id}],
+    (answer,) = demo.ha.ask(
+        {"type": "config/entity_registry/get", "entity_id": entity_id}
     )
     if not answer["success"]:
-        raise develop.DemoError(f"{entity_id} is not registered: {answer}")
+        raise DemoError(f"{entity_id} is not registered: {answer}")
     return f"/config/devices/device/{answer['result']['device_id']}"
 
 
@@ -84,7 +92,7 @@ def shoot_energy(page: Page, base_url: str, path: Path) -> None:
     page.set_viewport_size({"width": WIDTH, "height": 900})
 
 
-def shoot(demo: develop.Demo, out: Path) -> list[Path]:
+def shoot(demo: Demo, out: Path) -> list[Path]:
     """Log in and take every screenshot; return the files written."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -93,13 +101,7 @@ def shoot(demo: develop.Demo, out: Path) -> list[Path]:
     with chromium() as browser:
         page = browser.pages[0]
         page.set_viewport_size({"width": WIDTH, "height": 900})
-        log_in(
-            page,
-            demo.ha_url,
-            develop.USERNAME,
-            develop.PASSWORD,
-            develop.DASHBOARD_PATH,
-        )
+        log_in(page, demo.ha_url, USERNAME, PASSWORD, DASHBOARD_PATH)
         section(page, "Power and battery").locator(
             "hui-history-graph-card"
         ).first.wait_for()
@@ -130,37 +132,29 @@ def main(argv: list[str]) -> int:
         default=240,
         help="seconds of readings to collect before the screenshots (default 240)",
     )
-    parser.add_argument("--hass", type=Path, default=develop.ROOT / ".venv/bin/hass")
+    parser.add_argument("--hass", type=Path, default=ROOT / ".venv/bin/hass")
     args = parser.parse_args(argv)
     ensure_chromium()
     with tempfile.TemporaryDirectory(prefix="podero-screenshot-") as tmp:
-        demo = develop.Demo(
+        demo = Demo(
             config_dir=Path(tmp),
-            ha_port=develop.free_port(),
+            ha_port=free_port(),
             sim_port=0,
             hass_bin=args.hass,
-            speed=develop.DEFAULT_SPEED,
+            speed=DEFAULT_SPEED,
             log_dir=Path(tmp),
         )
         try:
-            with develop.running(demo):
+            with running(demo):
                 started = time.monotonic()
-                demo.wait_for_statistics(
-                    e for e in develop.dashboard_entities() if ":" in e
-                )
+                demo.wait_for_statistics(e for e in dashboard_entities() if ":" in e)
                 if (left := args.wait - (time.monotonic() - started)) > 0:
-                    develop.log(f"collecting readings for {left:.0f} s more")
+                    log(f"collecting readings for {left:.0f} s more")
                     time.sleep(left)
                 for path in shoot(demo, args.out):
-                    print(
-                        path.relative_to(develop.ROOT)
-                        if path.is_relative_to(develop.ROOT)
-                        else path
-                    )
-        except develop.DemoError as err:
-            develop.log(
-                f"failed: {err}\n{develop.tail(demo.config_dir / 'home-assistant.log')}"
-            )
+                    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+        except DemoError as err:
+            log(f"failed: {err}\n{tail(demo.config_dir / HA_LOG)}")
             return 1
     return 0
 
