@@ -4,12 +4,16 @@ Flows talk to the Podero simulator over real HTTP on 127.0.0.1. `PoderoClient` i
 for answers the simulator cannot give (the real production/sandbox hosts, a 403 on listing users,
 a list that contains deleted users).
 
+Each form error is checked with one bad value; which URLs and ids are refused is specified by
+the validators' tests (tests/api/test_validation.py), which statuses and failures are connection
+trouble by the client's (tests/api). Only the credential rule, which lives in the flow, has its
+cases here.
+
 Every flow step goes through `Flows.submit`, which checks what Home Assistant would show: every
 error key and abort reason has an English translation, and no secret (API token, client secret)
 appears anywhere in a result except the data of a created entry.
 """
 
-import asyncio
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -20,7 +24,6 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_USER,
@@ -88,30 +91,11 @@ TYPED_SECRETS = (
     OTHER_ORG_TOKEN,
 )
 
-# Longer than both the request timeout (15 s) and the token request timeout (20 s).
-PAST_ANY_TIMEOUT = timedelta(seconds=60)
+# One value that is no Podero id (the validator's matrix is in tests/api/test_validation.py).
+NOT_A_UUID = "../../admin"
 
-UNKNOWN_USER_ID = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
-
-# Form values that are not Podero ids; none of them may reach a URL.
-INVALID_IDS = [
-    pytest.param("not-a-uuid", id="words"),
-    pytest.param("", id="empty"),
-    pytest.param("   ", id="blank"),
-    pytest.param("../../admin", id="path-traversal"),
-    pytest.param("%2e%2e%2fadmin", id="encoded-traversal"),
-    pytest.param("3f6c1a52-8d0e-4b7a-9c21-5e4d7f8a9b10#frag", id="fragment"),
-    pytest.param("3f6c1a52-8d0e-4b7a-9c21-5e4d7f8a9b10/users", id="extra-path"),
-    pytest.param("3f6c1a52-8d0e-4b7a-9c21-5e4d7f8a9b10?x=1", id="query"),
-    pytest.param("{3f6c1a52-8d0e-4b7a-9c21-5e4d7f8a9b10}", id="braces"),
-    pytest.param("urn:uuid:3f6c1a52-8d0e-4b7a-9c21-5e4d7f8a9b10", id="urn"),
-    pytest.param("3f6c1a528d0e4b7a9c215e4d7f8a9b10", id="no-dashes"),
-    pytest.param("3f6c1a52-8d0e-4b7a-9c21-5e4d7f8a9b1", id="too-short"),
-    pytest.param("gggggggg-8d0e-4b7a-9c21-5e4d7f8a9b10", id="not-hex"),
-    pytest.param("x" * 10_000, id="10000-chars"),
-]
-
-# Credential values refused before anything is sent.
+# Credential values refused before anything is sent. The rule lives in the config flow only,
+# so its cases are checked here, on the API token field.
 INVALID_CREDENTIALS = [
     pytest.param("", id="empty"),
     pytest.param("   ", id="whitespace-only"),
@@ -272,25 +256,6 @@ class Flows:
                 result["flow_id"], user_input
             )
         )
-
-    async def submit_and_time_out(
-        self,
-        result: ConfigFlowResult,
-        user_input: dict[str, Any],
-        freezer: FrozenDateTimeFactory,
-    ) -> ConfigFlowResult:
-        """Submit while the simulator holds a request open, then let the timeout pass."""
-        task = self.hass.async_create_task(
-            self.hass.config_entries.flow.async_configure(result["flow_id"], user_input)
-        )
-        for _ in range(1000):
-            if any(entry["fault"] == "hang" for entry in self.sim.requests()):
-                break
-            await asyncio.sleep(0)
-        else:
-            pytest.fail("the hung request never reached the simulator")
-        freezer.tick(PAST_ANY_TIMEOUT)
-        return self.checked(await task)
 
     async def to_user_select(
         self, auth_method: AuthMethod = AuthMethod.API_TOKEN
@@ -591,21 +556,12 @@ async def test_fixed_environment_uses_its_own_url(
     assert flows.requests() == 0
 
 
-@pytest.mark.parametrize(
-    ("typed", "stored"),
-    [
-        ("http://localhost:8000", "http://localhost:8000"),
-        ("http://LOCALHOST:8000/", "http://localhost:8000"),
-        ("http://[::1]:8000", "http://[::1]:8000"),
-        ("http://127.0.0.2:8000", "http://127.0.0.2:8000"),
-        ("  HTTPS://Podero.Example.COM:8443/  ", "https://podero.example.com:8443"),
-        ("https://app.podero.com:443", "https://app.podero.com"),
-    ],
-)
 async def test_custom_url_is_accepted_and_normalised(
-    flows: Flows, mock_setup_entry: AsyncMock, typed: str, stored: str
+    flows: Flows, mock_setup_entry: AsyncMock
 ) -> None:
-    """Any https URL and http to this machine are accepted, stored as scheme://host[:port]."""
+    """A custom URL is stored, and used, as the validator's scheme://host[:port]."""
+    typed = "  HTTPS://Podero.Example.COM:8443/  "
+    stored = "https://podero.example.com:8443"
     sim = flows.sim
     users = [organisation_user(sim.user_id, "Peter", "peter@example.com")]
     with podero_elsewhere(users) as (list_users, _):
@@ -622,31 +578,10 @@ async def test_custom_url_is_accepted_and_normalised(
 @pytest.mark.parametrize(
     ("url", "error"),
     [
-        pytest.param("http://app.podero.com", "insecure_url", id="http-remote-name"),
         pytest.param("http://192.168.1.20:8000", "insecure_url", id="http-lan-address"),
-        pytest.param("http://0.0.0.0:8000", "insecure_url", id="http-any-address"),
-        pytest.param(
-            "http://localhost.example.com",
-            "insecure_url",
-            id="http-localhost-lookalike",
-        ),
-        pytest.param("", "invalid_url", id="empty"),
-        pytest.param("app.podero.com", "invalid_url", id="no-scheme"),
-        pytest.param("ftp://app.podero.com", "invalid_url", id="ftp"),
-        pytest.param("javascript:alert(1)", "invalid_url", id="javascript"),
-        pytest.param("https://", "invalid_url", id="no-host"),
         pytest.param(
             "https://app.podero.com/api/partners/v2.0", "invalid_url", id="path"
         ),
-        pytest.param("https://app.podero.com//", "invalid_url", id="double-slash"),
-        pytest.param("https://app.podero.com/?debug=1", "invalid_url", id="query"),
-        pytest.param("https://app.podero.com/#section", "invalid_url", id="fragment"),
-        pytest.param("https://user:pass@app.podero.com", "invalid_url", id="user-info"),
-        pytest.param("https://user@app.podero.com", "invalid_url", id="user-only"),
-        pytest.param("not a url at all", "invalid_url", id="garbage"),
-        pytest.param("http://[::1", "invalid_url", id="broken-ipv6"),
-        pytest.param("https://app.podero.com\n/x", "invalid_url", id="newline"),
-        pytest.param("https://" + "a" * 10_000 + ".com", "invalid_url", id="huge"),
     ],
 )
 async def test_custom_url_is_refused_then_corrected(
@@ -687,14 +622,13 @@ async def test_custom_environment_needs_a_url(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-@pytest.mark.parametrize("org_id", INVALID_IDS)
 async def test_organisation_id_must_be_a_uuid(
-    hass: HomeAssistant, flows: Flows, mock_setup_entry: AsyncMock, org_id: str
+    hass: HomeAssistant, flows: Flows, mock_setup_entry: AsyncMock
 ) -> None:
-    """Anything but a canonical UUID is refused on its field before a request is built."""
+    """Anything but a UUID is refused on its field before a request is built."""
     result = await flows.start()
 
-    result = await flows.submit(result, flows.connection(org_id=org_id))
+    result = await flows.submit(result, flows.connection(org_id=NOT_A_UUID))
 
     assert_form_errors(result, "user", {CONF_ORG_ID: "invalid_uuid"})
     assert flows.requests() == 0
@@ -774,12 +708,6 @@ async def test_organisation_id_is_stored_in_canonical_form(
         pytest.param(
             AuthMethod.CLIENT_CREDENTIALS, CONF_CLIENT_SECRET, WRONG_SECRET, id="secret"
         ),
-        pytest.param(
-            AuthMethod.CLIENT_CREDENTIALS,
-            CONF_CLIENT_ID,
-            "unknown-client-id",
-            id="client-id",
-        ),
     ],
 )
 async def test_rejected_credentials_are_invalid_auth(
@@ -818,13 +746,19 @@ async def test_longest_allowed_token_is_sent(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-@pytest.mark.parametrize("value", INVALID_CREDENTIALS)
 @pytest.mark.parametrize(
-    ("auth_method", "field"),
+    ("auth_method", "field", "value"),
     [
-        pytest.param(AuthMethod.API_TOKEN, CONF_API_TOKEN, id="token"),
-        pytest.param(AuthMethod.CLIENT_CREDENTIALS, CONF_CLIENT_ID, id="client-id"),
-        pytest.param(AuthMethod.CLIENT_CREDENTIALS, CONF_CLIENT_SECRET, id="secret"),
+        *(
+            pytest.param(AuthMethod.API_TOKEN, CONF_API_TOKEN, *case.values, id=case.id)
+            for case in INVALID_CREDENTIALS
+        ),
+        pytest.param(
+            AuthMethod.CLIENT_CREDENTIALS, CONF_CLIENT_ID, " ", id="client-id"
+        ),
+        pytest.param(
+            AuthMethod.CLIENT_CREDENTIALS, CONF_CLIENT_SECRET, "a b", id="secret"
+        ),
     ],
 )
 async def test_malformed_credentials_are_refused_without_a_request(
@@ -869,65 +803,20 @@ async def test_credentials_are_stored_without_surrounding_whitespace(
     assert {key: result["data"][key] for key in credentials} == credentials
 
 
-@pytest.mark.parametrize(
-    ("auth_method", "kind", "route", "status"),
-    [
-        pytest.param(AuthMethod.API_TOKEN, "5xx", USERS_ROUTE, 503, id="server-error"),
-        pytest.param(AuthMethod.API_TOKEN, "5xx", USERS_ROUTE, 502, id="bad-gateway"),
-        pytest.param(AuthMethod.API_TOKEN, "429", USERS_ROUTE, None, id="rate-limited"),
-        pytest.param(
-            AuthMethod.CLIENT_CREDENTIALS,
-            "5xx",
-            TOKEN_ROUTE,
-            503,
-            id="token-endpoint-down",
-        ),
-    ],
-)
 async def test_server_trouble_is_cannot_connect(
-    flows: Flows,
-    mock_setup_entry: AsyncMock,
-    auth_method: AuthMethod,
-    kind: str,
-    route: str,
-    status: int | None,
+    flows: Flows, mock_setup_entry: AsyncMock
 ) -> None:
-    """Error statuses and throttling while checking the credentials: cannot_connect, then retry."""
+    """An error status while checking the credentials: cannot_connect, then a retry works.
+
+    Which statuses and failures the client reports as such is specified in tests/api.
+    """
     result = await flows.start()
-    result = await flows.submit(result, flows.connection(auth_method))
-    flows.sim.faults.script(kind, 1, route, status=status)
+    result = await flows.submit(result, flows.connection())
+    flows.sim.faults.script("5xx", 1, USERS_ROUTE, status=503)
 
-    result = await flows.submit(result, flows.credentials(auth_method))
+    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
 
-    assert_form_errors(result, auth_method.value, {"base": "cannot_connect"})
-    result = await flows.finish(result)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-
-
-@pytest.mark.parametrize(
-    ("auth_method", "route"),
-    [
-        pytest.param(AuthMethod.API_TOKEN, USERS_ROUTE, id="users-request"),
-        pytest.param(AuthMethod.CLIENT_CREDENTIALS, TOKEN_ROUTE, id="token-request"),
-    ],
-)
-async def test_unanswered_request_times_out_as_cannot_connect(
-    flows: Flows,
-    mock_setup_entry: AsyncMock,
-    frozen_time: FrozenDateTimeFactory,
-    auth_method: AuthMethod,
-    route: str,
-) -> None:
-    """A request Podero never answers ends in cannot_connect after the timeout."""
-    result = await flows.start()
-    result = await flows.submit(result, flows.connection(auth_method))
-    flows.sim.faults.script("hang", 1, route)
-
-    result = await flows.submit_and_time_out(
-        result, flows.credentials(auth_method), frozen_time
-    )
-
-    assert_form_errors(result, auth_method.value, {"base": "cannot_connect"})
+    assert_form_errors(result, "api_token", {"base": "cannot_connect"})
     result = await flows.finish(result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
@@ -956,28 +845,17 @@ async def test_stopped_server_is_cannot_connect_until_it_is_back(
     assert result["data"][CONF_BASE_URL] == base_url
 
 
-@pytest.mark.parametrize(
-    ("auth_method", "route"),
-    [
-        pytest.param(AuthMethod.API_TOKEN, USERS_ROUTE, id="users-answer"),
-        pytest.param(AuthMethod.CLIENT_CREDENTIALS, TOKEN_ROUTE, id="token-answer"),
-    ],
-)
 async def test_malformed_answer_is_unknown(
-    flows: Flows,
-    mock_setup_entry: AsyncMock,
-    caplog: pytest.LogCaptureFixture,
-    auth_method: AuthMethod,
-    route: str,
+    flows: Flows, mock_setup_entry: AsyncMock, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A truncated JSON answer is `unknown` (and logged); a good answer then succeeds."""
     result = await flows.start()
-    result = await flows.submit(result, flows.connection(auth_method))
-    flows.sim.faults.script("malformed", 1, route)
+    result = await flows.submit(result, flows.connection())
+    flows.sim.faults.script("malformed", 1, USERS_ROUTE)
 
-    result = await flows.submit(result, flows.credentials(auth_method))
+    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
 
-    assert_form_errors(result, auth_method.value, {"base": "unknown"})
+    assert_form_errors(result, "api_token", {"base": "unknown"})
     assert "Unexpected answer from Podero while setting up" in caplog.text
     result = await flows.finish(result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -1050,13 +928,11 @@ async def test_organisation_without_active_users_asks_for_the_user_id(
 # --- user_select -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("user_id", INVALID_IDS)
 async def test_typed_user_id_must_be_a_uuid(
     hass: HomeAssistant,
     flows: Flows,
     mock_setup_entry: AsyncMock,
     listing_forbidden: AsyncMock,
-    user_id: str,
 ) -> None:
     """A typed user id that is not a UUID is refused before any request; a good one works."""
     result = await flows.start()
@@ -1064,7 +940,7 @@ async def test_typed_user_id_must_be_a_uuid(
     result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
     before = flows.requests()
 
-    result = await flows.submit(result, {CONF_USER_ID: user_id})
+    result = await flows.submit(result, {CONF_USER_ID: NOT_A_UUID})
 
     assert_form_errors(result, "user_select", {CONF_USER_ID: "invalid_uuid"})
     assert flows.requests() == before
@@ -1089,27 +965,21 @@ async def test_dropdown_refuses_a_user_it_does_not_offer(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-@pytest.mark.parametrize(
-    "user_id",
-    [
-        pytest.param(UNKNOWN_USER_ID, id="unknown-user"),
-        pytest.param(Simulator.deleted_user_id, id="deleted-user"),
-        pytest.param(Simulator.other_org_user_id, id="user-of-another-organisation"),
-    ],
-)
 async def test_typed_user_without_access_is_forbidden(
     hass: HomeAssistant,
     flows: Flows,
     mock_setup_entry: AsyncMock,
     listing_forbidden: AsyncMock,
-    user_id: str,
 ) -> None:
-    """A user Podero does not know in this organisation (404) is `forbidden`; then a real one."""
+    """A user Podero does not know in this organisation (404) is `forbidden`; then a real one.
+
+    Here another organisation's user; unknown and deleted users get the same 404.
+    """
     result = await flows.start()
     result = await flows.submit(result, flows.connection())
     result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
 
-    result = await flows.submit(result, {CONF_USER_ID: user_id})
+    result = await flows.submit(result, {CONF_USER_ID: flows.sim.other_org_user_id})
 
     assert_form_errors(result, "user_select", {"base": "forbidden"})
     assert flows.sim.requests()[-1]["status"] == 404
@@ -1164,25 +1034,15 @@ async def test_failed_access_check_can_be_retried(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-@pytest.mark.parametrize(
-    "org_id",
-    [
-        pytest.param(Simulator.org_id, id="same-spelling"),
-        pytest.param(f" {Simulator.org_id.upper()} ", id="upper-case"),
-    ],
-)
 async def test_same_account_twice_is_already_configured(
     hass: HomeAssistant,
     flows: Flows,
     mock_setup_entry: AsyncMock,
     config_entry: MockConfigEntry,
-    org_id: str,
 ) -> None:
     """A second flow for an organisation user that has an entry aborts before checking access."""
     config_entry.add_to_hass(hass)
-    result = await flows.start()
-    result = await flows.submit(result, flows.connection(org_id=org_id))
-    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+    result = await flows.to_user_select()
 
     result = await flows.submit(result, {CONF_USER_ID: flows.sim.user_id})
 
@@ -1349,7 +1209,6 @@ async def test_reauth_with_a_rotated_client_secret(
 @pytest.mark.parametrize(
     ("token", "fault", "error"),
     [
-        pytest.param(WRONG_TOKEN, None, "invalid_auth", id="wrong-token"),
         pytest.param(OTHER_ORG_TOKEN, None, "forbidden", id="other-organisation"),
         pytest.param(ROTATED_TOKEN, "5xx", "cannot_connect", id="server-error"),
         pytest.param(ROTATED_TOKEN, "malformed", "unknown", id="malformed"),
@@ -1383,31 +1242,18 @@ async def test_reauth_error_then_success(
     assert config_entry.data[CONF_API_TOKEN] == ROTATED_TOKEN
 
 
-@pytest.mark.parametrize("value", INVALID_CREDENTIALS)
-@pytest.mark.parametrize(
-    ("entry_fixture", "field"),
-    [
-        pytest.param("config_entry", CONF_API_TOKEN, id="token"),
-        pytest.param("client_credentials_entry", CONF_CLIENT_ID, id="client-id"),
-        pytest.param("client_credentials_entry", CONF_CLIENT_SECRET, id="secret"),
-    ],
-)
 async def test_reauth_refuses_malformed_credentials_without_a_request(
     hass: HomeAssistant,
-    request: pytest.FixtureRequest,
     flows: Flows,
     mock_setup_entry: AsyncMock,
-    entry_fixture: str,
-    field: str,
-    value: str,
+    client_credentials_entry: MockConfigEntry,
 ) -> None:
     """Reauth applies the same credential checks as setup, then accepts good ones."""
-    entry: MockConfigEntry = request.getfixturevalue(entry_fixture)
-    entry.add_to_hass(hass)
-    credentials = flows.credentials(AuthMethod(entry.data[CONF_AUTH_METHOD]))
-    result = await flows.start_reauth(entry)
+    client_credentials_entry.add_to_hass(hass)
+    credentials = flows.credentials(AuthMethod.CLIENT_CREDENTIALS)
+    result = await flows.start_reauth(client_credentials_entry)
 
-    result = await flows.submit(result, {**credentials, field: value})
+    result = await flows.submit(result, {**credentials, CONF_CLIENT_SECRET: "a b"})
 
     assert_form_errors(result, "reauth_confirm", {"base": "invalid_credentials"})
     assert flows.requests() == 0
@@ -1561,7 +1407,6 @@ async def test_reconfigure_to_production(
     [
         pytest.param("http://podero.example.com", "insecure_url", id="insecure"),
         pytest.param("https://podero.example.com/api", "invalid_url", id="path"),
-        pytest.param("", "invalid_url", id="empty"),
     ],
 )
 async def test_reconfigure_refuses_a_bad_url_then_accepts_a_good_one(
@@ -1677,7 +1522,7 @@ async def test_options_change_reloads_the_entry_with_the_new_interval(
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [(30, 30), (3600, 3600), (90.0, 90), ("120", 120), (299.7, 299)],
+    [(30, 30), (3600, 3600), ("120", 120), (299.7, 299)],
 )
 async def test_options_accept_the_allowed_range_as_whole_seconds(
     hass: HomeAssistant,
@@ -1698,9 +1543,7 @@ async def test_options_accept_the_allowed_range_as_whole_seconds(
     assert type(config_entry.options[CONF_SCAN_INTERVAL]) is int
 
 
-@pytest.mark.parametrize(
-    ("typed", "stored"), [(1, 1), (365, 365), ("90", 90), (7.5, 7)]
-)
+@pytest.mark.parametrize(("typed", "stored"), [(1, 1), (365, 365), (7.5, 7)])
 async def test_options_accept_a_history_window_in_whole_days(
     hass: HomeAssistant,
     flows: Flows,
@@ -1720,7 +1563,7 @@ async def test_options_accept_a_history_window_in_whole_days(
     assert config_entry.options == {CONF_SCAN_INTERVAL: 300, CONF_BACKFILL_DAYS: stored}
 
 
-@pytest.mark.parametrize("typed", [0, 366, -1, "nan", "a while", None])
+@pytest.mark.parametrize("typed", [0, 366, "nan"])
 async def test_options_refuse_a_history_window_outside_the_range(
     hass: HomeAssistant,
     flows: Flows,
@@ -1740,7 +1583,7 @@ async def test_options_refuse_a_history_window_outside_the_range(
     assert config_entry.options == {}
 
 
-@pytest.mark.parametrize("typed", [29, 29.9, 3601, 0, -300, "nan", "inf", "soon", None])
+@pytest.mark.parametrize("typed", [29, 3601, "nan", "soon"])
 async def test_options_refuse_values_outside_the_range(
     hass: HomeAssistant,
     flows: Flows,

@@ -157,6 +157,17 @@ def test_validate_uuid_returns_the_canonical_form() -> None:
     assert validate_uuid(VALID.upper(), "user id") == VALID
 
 
+@pytest.mark.parametrize(
+    "bad_id",
+    ["   ", "gggggggg-7b3d-4f6a-9e01-2c3d4e5f6a7b", VALID + "/users"],
+    ids=["blank", "not_hex", "extra_path"],
+)
+def test_validate_uuid_refuses_what_a_form_may_hold(bad_id: str) -> None:
+    """Typed into the config flow's organisation or user field, these are no ids either."""
+    with pytest.raises(PoderoInvalidIdError):
+        validate_uuid(bad_id, "user id")
+
+
 # --- base URL --------------------------------------------------------------------------------
 
 
@@ -168,6 +179,8 @@ def test_validate_uuid_returns_the_canonical_form() -> None:
         "http://192.168.1.10:8000",
         "http://podero.local",
         "http://[2001:db8::1]",
+        "http://0.0.0.0:8000",
+        "http://localhost.example.com",
     ],
 )
 def test_plain_http_to_another_host_is_refused(url: str) -> None:
@@ -192,6 +205,11 @@ def test_plain_http_to_another_host_is_refused(url: str) -> None:
         "http://[::1",
         "https://app.podero.com:99999",
         "https://app.podero.com/" + "a" * 3000,
+        "https://" + "a" * 10_000 + ".com",
+        "https://app.podero.com//",
+        "https://app.podero.com\n/x",
+        "javascript:alert(1)",
+        "not a url at all",
         "",
         None,
     ],
@@ -209,6 +227,11 @@ def test_plain_http_to_another_host_is_refused(url: str) -> None:
         "broken_ipv6",
         "port_out_of_range",
         "too_long",
+        "huge_host",
+        "double_slash",
+        "newline",
+        "javascript",
+        "garbage",
         "empty",
         "none",
     ],
@@ -235,12 +258,14 @@ def test_base_url_must_be_a_bare_http_origin(url: Any) -> None:
         ("http://localhost:8123/", "http://localhost:8123"),
         ("HTTP://LOCALHOST", "http://localhost"),
         ("http://[::1]:8080", "http://[::1]:8080"),
+        ("https://app.podero.com:443", "https://app.podero.com"),
+        ("  HTTPS://Podero.Example.COM:8443/  ", "https://podero.example.com:8443"),
     ],
 )
 def test_https_anywhere_and_http_on_this_machine_are_accepted(
     url: str, origin: str
 ) -> None:
-    """The origin is returned without a trailing slash."""
+    """The origin is returned in lower case, without a trailing slash or default port."""
     assert normalize_base_url(url) == origin
 
 
