@@ -55,7 +55,13 @@ def energy_history_off(request: pytest.FixtureRequest) -> Generator[None]:
     if request.node.get_closest_marker("energy_history"):
         yield
         return
-    with patch("custom_components.podero.history.EnergyHistory.async_start"):
+    with (
+        patch("custom_components.podero.energy.EnergyCoordinator.async_start"),
+        patch(
+            "custom_components.podero.energy.EnergyCoordinator._async_fetch",
+            return_value={},
+        ),
+    ):
         yield
 
 

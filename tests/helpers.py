@@ -18,6 +18,11 @@ from pytest_homeassistant_custom_component.common import (
 from podero_simulator import Simulator
 
 
+def pause_store_key(entry_id: str) -> str:
+    """The Store of scheduled resumes (its name is a contract: users upgrade in place)."""
+    return f"podero.{entry_id}.pauses"
+
+
 @dataclass(frozen=True)
 class SimulatedPodero:
     """The simulator object and the URL it is served at."""
@@ -39,6 +44,12 @@ async def setup_integration(
         with patch("custom_components.podero.PLATFORMS", list(platforms)):
             await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def refresh_devices(entry: MockConfigEntry) -> None:
+    """Poll every device type now, as each type's timer would."""
+    for coordinator in entry.runtime_data.devices.values():
+        await coordinator.async_refresh()
 
 
 async def advance(

@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.podero.api import DeviceKind
 from custom_components.podero.const import DOMAIN
 from podero_simulator import Simulator
 from podero_simulator.scenarios import EV_ID, ORG_ID, USER_ID, WALLBOX_ID
@@ -392,7 +393,7 @@ async def test_boost_follow_up_waits_out_a_rate_limit(
         match="GET /api/partners/v2.0/org/{org}/users/{user}/electric-vehicles",
         retry_after=600,
     )
-    await config_entry.runtime_data.coordinator.async_refresh()
+    await config_entry.runtime_data.devices[DeviceKind.ELECTRIC_VEHICLE].async_refresh()
     simulator.log.clear()
 
     await press(hass, EV_CHARGE_NOW)
@@ -409,7 +410,7 @@ async def test_a_write_during_a_boost_follow_up_is_not_undone_by_it(
 ) -> None:
     """A follow-up list read before a write reached Podero must not bring the old value back."""
     await set_up_buttons(hass, config_entry, simulator, Platform.SWITCH)
-    coordinator = config_entry.runtime_data.coordinator
+    coordinator = config_entry.runtime_data.devices[DeviceKind.ELECTRIC_VEHICLE]
     original = coordinator.client.list_devices
     gate = asyncio.Event()
     read = asyncio.Event()

@@ -1,7 +1,8 @@
-"""The coordinator: what a refresh costs, and how devices come and go."""
+"""The coordinators: what a refresh costs, and how devices come and go."""
 
 import asyncio
 from datetime import timedelta
+from functools import partial
 import logging
 from typing import Any
 from unittest.mock import patch
@@ -22,7 +23,13 @@ from custom_components.podero.const import (
 )
 from podero_simulator.scenarios import HEAT_PUMP_ID, WALLBOX_ID
 
-from .helpers import SimulatedPodero, advance, setup_integration
+from .helpers import (
+    SimulatedPodero,
+    advance,
+    podero_log_lines,
+    refresh_devices,
+    setup_integration,
+)
 
 LIST = "GET /api/partners/v2.0/org/{org_id}/users/{user_id}/"
 
@@ -194,8 +201,7 @@ async def test_unchanged_refresh_writes_no_state(
     )
 
     # freezegun keeps simulated time still, so the second refresh sees identical devices.
-    coordinator = config_entry.runtime_data.coordinator
-    await coordinator.async_refresh()
+    await refresh_devices(config_entry)
     await hass.async_block_till_done()
 
     assert changes == []
@@ -240,22 +246,28 @@ async def test_refreshing_never_adds_entities_twice(
 async def test_a_write_during_a_refresh_is_not_undone_by_it(
     hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
 ) -> None:
-    """A list read before the write reached Podero must not bring the old value back."""
+    """A read that left before the write reached Podero must not bring the old value back."""
     await setup_integration(hass, config_entry)
-    coordinator = config_entry.runtime_data.coordinator
-    client = coordinator.client
-    original = client.list_devices
+    runtime = config_entry.runtime_data
+    client = runtime.client
+    original_list, original_config = client.list_devices, client.get_charging_config
     gate = asyncio.Event()
     read = asyncio.Event()
 
-    async def slow_list(model: Any) -> Any:
-        devices = await original(model)  # read before the write below
+    async def slow(read_now: Any, *args: Any) -> Any:
+        answer = await read_now(*args)  # read before the writes below
         read.set()
         await gate.wait()
-        return devices
+        return answer
 
-    with patch.object(client, "list_devices", slow_list):
-        refresh = hass.async_create_task(coordinator.async_refresh())
+    with (
+        patch.object(client, "list_devices", partial(slow, original_list)),
+        patch.object(client, "get_charging_config", partial(slow, original_config)),
+    ):
+        refreshes = [
+            hass.async_create_task(coordinator.async_refresh())
+            for coordinator in (runtime.devices[DeviceKind.HEAT_PUMP], runtime.charging)
+        ]
         await read.wait()
         await hass.services.async_call(
             "switch",
@@ -270,14 +282,8 @@ async def test_a_write_during_a_refresh_is_not_undone_by_it(
             blocking=True,
         )
         gate.set()
-        await refresh
+        await asyncio.gather(*refreshes)
 
-    pump = coordinator.data.device(DeviceKind.HEAT_PUMP, HEAT_PUMP_ID)
-    assert pump is not None
-    assert pump.is_smart_optimization_active is False
-    assert coordinator.data.charging_config is not None
-    assert coordinator.data.charging_config.hems_max_import_before_stopping_w == 1500
-    coordinator.async_update_listeners()
     assert hass.states.get("switch.nibe_heat_pump_smart_optimization").state == "off"
     assert hass.states.get("number.podero_grid_import_before_stopping").state == "1500"
 
@@ -288,16 +294,6 @@ CHARGING_CONFIG = f"{LIST}charging-config"
 IMPORT_BEFORE_STOPPING = "number.podero_grid_import_before_stopping"
 
 
-def podero_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    """Warnings the integration logged."""
-    return [
-        record.getMessage()
-        for record in caplog.records
-        if record.name.startswith("custom_components.podero")
-        and record.levelno == logging.WARNING
-    ]
-
-
 async def test_a_failing_charging_config_makes_only_the_account_unavailable(
     hass: HomeAssistant,
     podero: SimulatedPodero,
@@ -305,7 +301,7 @@ async def test_a_failing_charging_config_makes_only_the_account_unavailable(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Its owner-level settings go unavailable with one warning, and are asked again next time."""
+    """Its owner-level settings go unavailable with one error, and are asked again soon."""
     await setup_integration(hass, config_entry)
     caplog.clear()
     podero.simulator.faults.script("5xx", count=1, match=CHARGING_CONFIG)
@@ -313,8 +309,8 @@ async def test_a_failing_charging_config_makes_only_the_account_unavailable(
     await advance(hass, freezer, DISCOVERY_INTERVAL)
     assert hass.states.get(IMPORT_BEFORE_STOPPING).state == STATE_UNAVAILABLE
     assert hass.states.get("switch.tesla_model_3_smart_optimization").state == "on"
-    assert len(podero_warnings(caplog)) == 1
-    assert "charging-config" in podero_warnings(caplog)[0]
+    (error,) = podero_log_lines(caplog, logging.ERROR)
+    assert error.startswith("Error fetching podero charging-config data")
 
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
     assert hass.states.get(IMPORT_BEFORE_STOPPING).state != STATE_UNAVAILABLE
@@ -376,29 +372,26 @@ async def test_a_rejected_charging_config_at_setup_asks_for_new_credentials(
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
 
 
-async def test_a_programming_error_fails_the_refresh_loudly(
+async def test_a_programming_error_fails_its_type_loudly(
     hass: HomeAssistant,
     podero: SimulatedPodero,
     config_entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A bug is not passed off as one unavailable device type: the refresh fails, with a traceback."""
+    """A bug is not passed off as an API failure: its type's refresh fails with a traceback."""
     await setup_integration(hass, config_entry)
-    coordinator = config_entry.runtime_data.coordinator
-    original = coordinator.client.list_devices
+    coordinator = config_entry.runtime_data.devices[DeviceKind.HEAT_PUMP]
 
-    async def broken(model: Any) -> Any:
-        if model.kind is DeviceKind.HEAT_PUMP:
-            raise TypeError("a bug")
-        return await original(model)
-
-    with patch.object(coordinator.client, "list_devices", broken):
+    with patch.object(
+        coordinator.client, "list_devices", side_effect=TypeError("a bug")
+    ):
         await coordinator.async_refresh()
 
     assert not coordinator.last_update_success
     assert isinstance(coordinator.last_exception, TypeError)
-    assert "Unexpected error fetching podero data" in caplog.text
+    assert "Unexpected error fetching podero heat-pumps data" in caplog.text
+    assert "Traceback" in caplog.text
     await hass.async_block_till_done()
-    assert hass.states.get("switch.tesla_model_3_smart_optimization").state == (
+    assert hass.states.get("switch.nibe_heat_pump_smart_optimization").state == (
         STATE_UNAVAILABLE
     )

@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
+from custom_components.podero.api import DeviceKind
 from custom_components.podero.const import (
     CONF_AUTH_METHOD,
     CONF_BASE_URL,
@@ -218,7 +219,7 @@ async def test_diagnostics_show_scheduled_resumes_and_unavailable_types(
     podero.simulator.faults.script(
         "5xx", None, "GET /api/partners/v2.0/org/{org}/users/{user}/wallboxes"
     )
-    await config_entry.runtime_data.coordinator.async_refresh()
+    await config_entry.runtime_data.devices[DeviceKind.WALLBOX].async_refresh()
 
     diagnostics = await get_diagnostics_for_config_entry(
         hass, hass_client, config_entry
@@ -228,5 +229,6 @@ async def test_diagnostics_show_scheduled_resumes_and_unavailable_types(
         HEAT_PUMP_ID: "2026-01-15T13:00:00+00:00"
     }
     assert diagnostics["data"]["unavailable"] == ["wallboxes"]
-    assert diagnostics["data"]["last_update_success"] is True
+    assert diagnostics["data"]["last_update_success"]["podero heat-pumps"] is True
+    assert diagnostics["data"]["last_update_success"]["podero wallboxes"] is False
     podero.simulator.faults.clear_scripts()

@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.podero.api import DeviceKind
 from custom_components.podero.const import (
     CONF_API_TOKEN,
     CONF_AUTH_METHOD,
@@ -84,12 +85,10 @@ async def test_failing_type_is_unavailable_only_while_it_fails(
 
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
     assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
-    assert podero_log_lines(caplog, logging.WARNING) == [
-        podero_log_lines(caplog, logging.WARNING)[0]
-    ]
-    assert "heat-pumps" in podero_log_lines(caplog, logging.WARNING)[0]
+    (error,) = podero_log_lines(caplog, logging.ERROR)
+    assert error.startswith("Error fetching podero heat-pumps data:")
     assert podero_log_lines(caplog, logging.INFO) == [
-        "Fetching heat-pumps from Podero recovered"
+        "Fetching podero heat-pumps data recovered"
     ]
     assert reauth_flows(hass) == []
 
@@ -102,7 +101,7 @@ async def test_a_write_answered_while_its_type_fails_shows_what_podero_answered(
 ) -> None:
     """A refresh fails while a write is in flight: the write's answer is the device now."""
     await setup_integration(hass, config_entry)
-    coordinator = config_entry.runtime_data.coordinator
+    coordinator = config_entry.runtime_data.devices[DeviceKind.HEAT_PUMP]
     original = coordinator.client.update_device
     answered = asyncio.Event()
     gate = asyncio.Event()
@@ -141,7 +140,7 @@ async def test_total_outage_logs_once_and_recovers(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Every list failing: all entities unavailable, one error line, one recovery line."""
+    """Every list failing: all entities unavailable, one error and one recovery per type."""
     await setup_integration(hass, config_entry)
     caplog.clear()
     podero.simulator.faults.script("5xx", count=None, match=f"{LIST}*")
@@ -156,9 +155,16 @@ async def test_total_outage_logs_once_and_recovers(
 
     assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
     assert hass.states.get(EV_SWITCH).state == "on"
-    assert len(podero_log_lines(caplog, logging.ERROR)) == 1
+    types = ["electric-vehicles", "heat-pumps", "inverters", "wallboxes"]
+    assert sorted(podero_log_lines(caplog, logging.ERROR)) == [
+        f"Error fetching podero {kind} data: Podero had a server error (HTTP 503). "
+        "Try again later"
+        for kind in types
+    ]
     assert podero_log_lines(caplog, logging.WARNING) == []
-    assert podero_log_lines(caplog, logging.INFO) == ["Fetching podero data recovered"]
+    assert sorted(podero_log_lines(caplog, logging.INFO)) == [
+        f"Fetching podero {kind} data recovered" for kind in types
+    ]
     assert reauth_flows(hass) == []
 
 
@@ -186,11 +192,11 @@ async def test_hung_list_times_out_and_recovers(
 
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
     assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
-    (warning,) = podero_log_lines(caplog, logging.WARNING)
-    assert warning.startswith("Fetching heat-pumps from Podero failed:")
-    assert warning.endswith("timed out after 15 s")
+    assert podero_log_lines(caplog, logging.ERROR) == [
+        "Error fetching podero heat-pumps data: Podero did not answer in time"
+    ]
     assert podero_log_lines(caplog, logging.INFO) == [
-        "Fetching heat-pumps from Podero recovered"
+        "Fetching podero heat-pumps data recovered"
     ]
     assert reauth_flows(hass) == []
 
@@ -212,15 +218,16 @@ async def test_type_failing_at_start_up_is_retried_at_the_next_refresh(
     assert hass.states.get(HEAT_PUMP_SWITCH) is None
     assert hass.states.get(EV_SWITCH).state == "on"
     assert podero_log_lines(caplog, logging.WARNING) == [
-        "Fetching heat-pumps from Podero failed: HTTP 503"
+        "Reading podero heat-pumps failed at start-up, retrying: "
+        "Podero had a server error (HTTP 503). Try again later"
     ]
 
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
 
     assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
-    assert podero_log_lines(caplog, logging.INFO) == [
-        "Fetching heat-pumps from Podero recovered"
-    ]
+    assert "Fetching podero heat-pumps data recovered" in podero_log_lines(
+        caplog, logging.INFO
+    )
     assert reauth_flows(hass) == []
 
 
@@ -256,20 +263,22 @@ async def test_rate_limit_logs_once_and_once_on_recovery(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Repeated 429s: one info line when Podero throttles, one when it answers again."""
+    """Repeated 429s: one line when Podero throttles, one when it answers again."""
     await setup_integration(hass, config_entry)
     caplog.clear()
     podero.simulator.faults.script("429", count=3, match=HEAT_PUMPS, retry_after=60)
 
     for _ in range(4):
         await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+        assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
 
-    assert podero_log_lines(caplog, logging.INFO) == [
-        "Podero asked to wait 0:01:00 before asking for heat-pumps again",
-        "Fetching heat-pumps from Podero recovered",
+    assert podero_log_lines(caplog, logging.ERROR) == [
+        "Error fetching podero heat-pumps data: "
+        "Podero asked to slow down. Try again in 60 seconds"
     ]
-    assert podero_log_lines(caplog, logging.WARNING) == []
-    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
+    assert podero_log_lines(caplog, logging.INFO) == [
+        "Fetching podero heat-pumps data recovered"
+    ]
 
 
 async def test_expired_oauth_token_is_renewed_silently(
@@ -347,10 +356,12 @@ async def test_absurd_retry_after_only_quiets_the_endpoint(
 ) -> None:
     """A 429 asking for 31,700 years of silence is capped and breaks nothing else."""
     await setup_integration(hass, config_entry)
-    coordinator = config_entry.runtime_data.coordinator
+    coordinator = config_entry.runtime_data.devices[DeviceKind.HEAT_PUMP]
     podero.simulator.faults.script("429", match=HEAT_PUMPS, retry_after=10**12)
 
     await coordinator.async_refresh()
 
-    assert coordinator.last_update_success
+    assert coordinator.throttled
+    assert coordinator.last_exception.retry_after == 3600
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
     assert hass.states.get(EV_SWITCH).state == "on"

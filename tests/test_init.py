@@ -13,11 +13,11 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.podero.api import DeviceKind
 from custom_components.podero.const import DOMAIN
-from custom_components.podero.pause import storage_key
 from podero_simulator.scenarios import HEAT_PUMP_ID, WALLBOX_ID
 
-from .helpers import SimulatedPodero, advance, setup_integration
+from .helpers import SimulatedPodero, advance, pause_store_key, setup_integration
 
 GONE_ID = "e6f8a0b2-5c7d-4e9f-8a1b-2c3d4e5f6a7b"
 
@@ -196,7 +196,7 @@ async def test_a_device_of_a_failing_type_cannot_be_removed(
     podero.simulator.faults.script(
         "5xx", None, "GET /api/partners/v2.0/org/{org}/users/{user}/wallboxes"
     )
-    await loaded_entry.runtime_data.coordinator.async_refresh()
+    await loaded_entry.runtime_data.devices[DeviceKind.WALLBOX].async_refresh()
     wallbox = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, WALLBOX_ID), loaded_entry.entry_id
     )
@@ -227,7 +227,7 @@ async def test_removing_the_entry(
         {"device_id": heat_pump.id, "until": "2026-01-15T12:00:00+00:00"},
         blocking=True,
     )
-    assert storage_key(loaded_entry.entry_id) in hass_storage
+    assert pause_store_key(loaded_entry.entry_id) in hass_storage
 
     await hass.config_entries.async_remove(loaded_entry.entry_id)
     await hass.async_block_till_done()
@@ -239,4 +239,4 @@ async def test_removing_the_entry(
         er.async_entries_for_config_entry(er.async_get(hass), loaded_entry.entry_id)
         == []
     )
-    assert storage_key(loaded_entry.entry_id) not in hass_storage
+    assert pause_store_key(loaded_entry.entry_id) not in hass_storage

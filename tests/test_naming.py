@@ -20,7 +20,7 @@ def heat_pump(device_model: dict[str, Any] | None = None) -> HeatPump:
     payload = Simulator().device_payload(HEAT_PUMP_ID)
     if device_model is not None:
         payload["device_model"] = device_model
-    return HeatPump.from_json(payload)
+    return HeatPump.parse(payload)  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize(

@@ -22,10 +22,9 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.podero.api import DEFAULT_REQUEST_TIMEOUT_S
 from custom_components.podero.const import DOMAIN
-from custom_components.podero.pause import storage_key
 from podero_simulator.scenarios import HEAT_PUMP_ID, WALLBOX_ID
 
-from .helpers import SimulatedPodero, advance, setup_integration, until
+from .helpers import SimulatedPodero, advance, pause_store_key, setup_integration, until
 
 SWITCH = "switch.nibe_heat_pump_smart_optimization"
 UNTIL = "2026-01-15T12:00:00+00:00"
@@ -82,7 +81,7 @@ def heat_pump_writes(podero: SimulatedPodero) -> list[str | None]:
 
 def stored(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
     """The persisted schedule of the entry ({} when nothing is scheduled)."""
-    return hass_storage.get(storage_key(entry.entry_id), {}).get("data", {})
+    return hass_storage.get(pause_store_key(entry.entry_id), {}).get("data", {})
 
 
 def store_record(until: str, since: str | None = None) -> dict[str, Any]:
@@ -94,7 +93,7 @@ def seed_store(
     hass_storage: dict[str, Any], entry: MockConfigEntry, data: dict[str, Any]
 ) -> None:
     """Leave a schedule in the Store as an earlier run of Home Assistant would have."""
-    key = storage_key(entry.entry_id)
+    key = pause_store_key(entry.entry_id)
     hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": data}
 
 
@@ -624,12 +623,12 @@ async def test_removing_the_entry_deletes_the_store(
 ) -> None:
     """A deleted entry leaves no schedule behind, and nothing resumes later."""
     await pause(hass, loaded_entry)
-    assert storage_key(loaded_entry.entry_id) in hass_storage
+    assert pause_store_key(loaded_entry.entry_id) in hass_storage
 
     await hass.config_entries.async_remove(loaded_entry.entry_id)
     await advance(hass, frozen_time, timedelta(hours=2))
 
-    assert storage_key(loaded_entry.entry_id) not in hass_storage
+    assert pause_store_key(loaded_entry.entry_id) not in hass_storage
     assert not optimising(podero)
 
 
@@ -652,4 +651,4 @@ async def test_removing_the_entry_right_after_a_resume_leaves_no_store(
     await hass.config_entries.async_remove(loaded_entry.entry_id)
     await advance(hass, frozen_time, timedelta(minutes=1))
 
-    assert storage_key(loaded_entry.entry_id) not in hass_storage
+    assert pause_store_key(loaded_entry.entry_id) not in hass_storage

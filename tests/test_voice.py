@@ -31,7 +31,7 @@ from custom_components.podero.data import PoderoConfigEntry
 from podero_simulator import Simulator
 from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID, ORG_ID, USER_ID, WALLBOX_ID
 
-from .helpers import SimulatedPodero, setup_integration
+from .helpers import SimulatedPodero, refresh_devices, setup_integration
 
 DOCS = Path(__file__).parent.parent / "docs" / "voice.md"
 ASSIST = "conversation"
@@ -240,7 +240,7 @@ async def set_optimising(
 ) -> None:
     """Make Podero report smart optimisation of a device on or off, and poll it."""
     simulator.update_device(device_id, {"is_smart_optimization_active": on})
-    await entry.runtime_data.coordinator.async_refresh()
+    await refresh_devices(entry)
     simulator.log.clear()
 
 

@@ -1,22 +1,39 @@
 """The Podero integration: heat pumps, EVs, inverters and wallboxes optimised by Podero."""
 
+import asyncio
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from homeassistant.const import CONF_SCAN_INTERVAL, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryNotReady,
+    HomeAssistantError,
+)
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.device_registry import DeviceEntry
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
+from .api import DEVICE_MODELS, PoderoForbiddenError
 from .connection import create_client
-from .const import CONF_BACKFILL_DAYS, DEFAULT_BACKFILL, DEFAULT_SCAN_INTERVAL, DOMAIN
-from .coordinator import PoderoCoordinator
+from .const import (
+    CONF_BACKFILL_DAYS,
+    DEFAULT_BACKFILL,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    LOGGER,
+)
+from .coordinator import ChargingConfigCoordinator, DeviceCoordinator, PoderoCoordinator
 from .data import PoderoConfigEntry, PoderoRuntimeData
-from .history import EnergyHistory, async_remove_statistics
+from .energy import EnergyCoordinator
+from .entity import async_remove_stale_devices
 from .issues import async_track_reconnect_issues
-from .pause import STORAGE_VERSION, PauseScheduler, storage_key
+from .pause import PauseScheduler
 from .services import async_setup_services
+from .statistics import async_clear_statistics
+from .storage import async_remove_stores
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -38,60 +55,98 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: PoderoConfigEntry) -> bool:
-    """Connect to Podero, read the account once, then set up the platforms."""
+    """Read every device type once, then set up the platforms and the background jobs."""
     client = create_client(hass, entry.data)
     interval = timedelta(
         seconds=entry.options.get(
             CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL.total_seconds()
         )
     )
-    coordinator = PoderoCoordinator(hass, entry, client, interval)
-    await coordinator.async_config_entry_first_refresh()
-
-    pauses = PauseScheduler(hass, entry.entry_id, coordinator)
-    await pauses.async_load()
-    entry.async_on_unload(pauses.async_stop)
-
+    devices = {
+        kind: DeviceCoordinator(hass, entry, client, model, interval)
+        for kind, model in DEVICE_MODELS.items()
+    }
+    await _async_first_refresh(devices.values(), required=True)
+    charging = ChargingConfigCoordinator(hass, entry, client, devices, interval)
+    await _async_first_refresh([charging], required=False)
     backfill = timedelta(
         days=entry.options.get(CONF_BACKFILL_DAYS, DEFAULT_BACKFILL.days)
     )
-    history = EnergyHistory(hass, entry.entry_id, coordinator, backfill)
-
+    energy = EnergyCoordinator(hass, entry, client, devices, backfill)
+    pauses = PauseScheduler(hass, entry, devices)
     entry.runtime_data = PoderoRuntimeData(
-        client=client, coordinator=coordinator, pauses=pauses, history=history
+        client=client,
+        devices=devices,
+        charging=charging,
+        energy=energy,
+        pauses=pauses,
     )
+    await pauses.async_load()
+    # Before the platforms: stale devices must be gone when they look for new entities.
+    async_remove_stale_devices(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    # The energy history never delays setup: its first import runs in the background.
-    await history.async_start()
-    entry.async_on_unload(history.async_stop)
-    async_track_reconnect_issues(hass, coordinator)
+    energy.async_start()
+    async_track_reconnect_issues(hass, entry)
     # Returning a bool keeps Home Assistant 2026.10 happy; 2026.11 accepts it too.
     return True
 
 
+async def _async_first_refresh(
+    coordinators: Iterable[PoderoCoordinator[Any]], *, required: bool
+) -> None:
+    """Read each coordinator once; setup fails only if none could be read (when required).
+
+    Rejected credentials always start reauthentication. A coordinator that failed is logged
+    once here and retried on its regular cadence.
+    """
+    pending = list(coordinators)
+    results = await asyncio.gather(
+        *(coordinator.async_config_entry_first_refresh() for coordinator in pending),
+        return_exceptions=True,
+    )
+    failures = [error for error in results if isinstance(error, BaseException)]
+    for error in failures:
+        if not isinstance(error, HomeAssistantError):
+            raise error
+        if isinstance(error, ConfigEntryAuthFailed):
+            raise error
+    # ConfigEntryNotReady <- UpdateFailed <- the client's error.
+    forbidden = [
+        error
+        for error in failures
+        if isinstance(getattr(error.__cause__, "__cause__", None), PoderoForbiddenError)
+    ]
+    if failures and len(forbidden) == len(pending):
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="auth_failed"
+        ) from forbidden[0]
+    if required and len(failures) == len(pending):
+        raise failures[0]
+    for coordinator, result in zip(pending, results, strict=True):
+        if isinstance(result, ConfigEntryNotReady):
+            LOGGER.warning(
+                "Reading %s failed at start-up, retrying: %s",
+                coordinator.name,
+                result,
+            )
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: PoderoConfigEntry) -> bool:
-    """Unload the platforms; the coordinator and timers stop with the entry."""
+    """Unload the platforms; the coordinators and timers stop with the entry."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PoderoConfigEntry) -> None:
-    """Forget scheduled resumes and delete imported statistics when the entry is deleted."""
-    await async_remove_statistics(hass, entry.entry_id)
-    await Store[dict[str, object]](
-        hass, STORAGE_VERSION, storage_key(entry.entry_id)
-    ).async_remove()
+    """Delete imported statistics and the entry's stores (scheduled resumes included)."""
+    await async_clear_statistics(hass, entry.entry_id)
+    await async_remove_stores(hass, entry.entry_id)
 
 
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: PoderoConfigEntry, device_entry: DeviceEntry
 ) -> bool:
     """Let the user delete a device only when Podero no longer lists it."""
-    coordinator = entry.runtime_data.coordinator
-    current = {
-        device_id
-        for devices in coordinator.data.devices.values()
-        for device_id in devices
-    } | ({coordinator.account_id} if coordinator.data.has_charging_devices else set())
+    current = entry.runtime_data.device_ids()
     return not any(
         domain == DOMAIN and identifier in current
         for domain, identifier in device_entry.identifiers

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from typing import Any, override
 
 from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -18,7 +18,7 @@ from .data import PoderoConfigEntry
 from .entity import (
     PoderoEntity,
     PoderoEntityDescription,
-    TargetKind,
+    Source,
     async_setup_platform_entities,
 )
 
@@ -29,7 +29,7 @@ PARALLEL_UPDATES = 0
 class PoderoBinarySensorDescription[T](
     PoderoEntityDescription[T], BinarySensorEntityDescription
 ):
-    """A binary sensor reading one flag of its target."""
+    """A binary sensor reading one flag of its subject."""
 
     value_fn: Callable[[T], bool | None]
     attributes_fn: Callable[[T], Mapping[str, Any] | None] = lambda _: None
@@ -89,7 +89,7 @@ ELECTRIC_VEHICLE: tuple[PoderoBinarySensorDescription[Any], ...] = (
     ),
 )
 
-BINARY_SENSORS: Mapping[TargetKind, tuple[PoderoBinarySensorDescription[Any], ...]] = {
+BINARY_SENSORS: Mapping[Source, tuple[PoderoBinarySensorDescription[Any], ...]] = {
     DeviceKind.HEAT_PUMP: COMMON,
     DeviceKind.ELECTRIC_VEHICLE: (*ELECTRIC_VEHICLE, *COMMON),
     DeviceKind.SOLAR_INVERTER: COMMON,

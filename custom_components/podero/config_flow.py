@@ -20,7 +20,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import callback
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -51,7 +50,7 @@ from .api import (
     normalize_base_url,
     validate_uuid,
 )
-from .connection import auth_from_data
+from .connection import create_client
 from .const import (
     CONF_API_TOKEN,
     CONF_AUTH_METHOD,
@@ -422,13 +421,7 @@ class PoderoConfigFlow(ConfigFlow, domain=DOMAIN):
     # --- shared -------------------------------------------------------------------------------
 
     def _client(self, user_id: str | None = None) -> PoderoClient:
-        return PoderoClient(
-            async_get_clientsession(self.hass),
-            self._connection[CONF_BASE_URL],
-            auth_from_data(self._connection),
-            self._connection[CONF_ORG_ID],
-            user_id,
-        )
+        return create_client(self.hass, {**self._connection, CONF_USER_ID: user_id})
 
     async def _async_check_access(self, user_id: str) -> str | None:
         """Read the user's devices once; return the form error if that fails."""

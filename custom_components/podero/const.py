@@ -6,6 +6,8 @@ import logging
 from typing import Final
 
 DOMAIN: Final = "podero"
+# Podero reports money in euros; the unit of monetary sensors and statistics.
+EUR: Final = "EUR"
 LOGGER = logging.getLogger(__package__)
 
 PRODUCTION_URL: Final = "https://app.podero.com"

@@ -1,41 +1,35 @@
-"""The coordinator: one per config entry, polling the device lists of one Podero user.
+"""Coordinators by cadence: one per device type, one for the owner-level charging settings.
 
-A refresh asks each device list the account has once, concurrently; no device is read on its
-own, so the cost of a refresh does not grow with the number of devices. Device types the account
-does not have, and the owner-level charging configuration, are read on a slower cadence.
+Each coordinator's update is exactly one request, so Home Assistant's own machinery carries
+failure and recovery logging (once per coordinator), `Retry-After` and availability per device
+type. The energy job has a coordinator of its own (energy.py).
 
-Failures are isolated per device type: a type whose list fails goes unavailable while the others
-stay up. Only when every type the account has fails does the refresh as a whole fail (Home
-Assistant then logs it once). A 429 keeps the last data of that type and silences its endpoint
-until Retry-After has passed.
+Decided once for every coordinator: a 429 keeps the last data on screen. The update fails with
+`UpdateFailed(retry_after=...)` (Home Assistant waits as asked, capped at an hour, and logs it
+once), while entities stay available with the values they had (`throttled`).
 """
 
-import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Awaitable, Iterable, Mapping
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any, override
 
-from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .api import (
-    DEVICE_MODELS,
     BoostState,
     ChargingConfig,
     Device,
     DeviceKind,
+    DeviceUpdate,
     ElectricVehicle,
     PoderoAuthenticationError,
     PoderoClient,
     PoderoConnectionError,
     PoderoError,
-    PoderoForbiddenError,
     PoderoMalformedResponseError,
     PoderoRateLimitError,
     PoderoServerError,
@@ -45,19 +39,14 @@ from .const import (
     BOOST_POLL_INTERVAL,
     BOOST_POLL_TIMEOUT,
     DEFAULT_RETRY_AFTER,
-    DEFAULT_SCAN_INTERVAL,
     DISCOVERY_INTERVAL,
     DOMAIN,
     LOGGER,
     MAX_RETRY_AFTER,
 )
-from .data import DeviceEnergy, PoderoConfigEntry, PoderoData
 from .errors import translated_error
 
-CHARGING_CONFIG = "charging-config"
-
-type Endpoint = DeviceKind | str
-type Outcome = list[Device] | ChargingConfig | BaseException
+CHARGING_KINDS = frozenset({DeviceKind.ELECTRIC_VEHICLE, DeviceKind.WALLBOX})
 # Failures after which a write may or may not have reached Podero.
 _OUTCOME_UNKNOWN = (
     PoderoConnectionError,
@@ -66,455 +55,218 @@ _OUTCOME_UNKNOWN = (
 )
 
 
-class PoderoCoordinator(DataUpdateCoordinator[PoderoData]):
-    """Keeps the devices and charging configuration of one Podero user."""
+def update_failed(err: PoderoError) -> UpdateFailed:
+    """Build the translated failure of an update; a 429 carries its (capped) Retry-After."""
+    translated = translated_error(err)
+    placeholders = translated.translation_placeholders
+    retry_after = None
+    if isinstance(err, PoderoRateLimitError):
+        wait = err.retry_after
+        retry_after = min(
+            DEFAULT_RETRY_AFTER.total_seconds() if wait is None else wait,
+            MAX_RETRY_AFTER.total_seconds(),
+        )
+        placeholders = {"retry_after": f"{retry_after:.0f}"}
+    failed = UpdateFailed(
+        translation_domain=DOMAIN,
+        translation_key=translated.translation_key,
+        translation_placeholders=placeholders,
+        retry_after=retry_after,
+    )
+    failed.__cause__ = err
+    return failed
 
-    config_entry: PoderoConfigEntry
+
+class PoderoCoordinator[T](DataUpdateCoordinator[T]):
+    """What every Podero coordinator shares: error mapping, writes, the write sequence."""
+
+    config_entry: ConfigEntry
 
     def __init__(
         self,
         hass: HomeAssistant,
-        config_entry: PoderoConfigEntry,
+        entry: ConfigEntry,
         client: PoderoClient,
-        update_interval: timedelta = DEFAULT_SCAN_INTERVAL,
+        name: str,
+        interval: timedelta,
     ) -> None:
-        """Set up the coordinator; nothing is fetched until the first refresh."""
+        """Nothing is fetched until the first refresh."""
         super().__init__(
             hass,
             LOGGER,
-            config_entry=config_entry,
-            name=DOMAIN,
-            update_interval=update_interval,
+            config_entry=entry,
+            name=f"{DOMAIN} {name}",
+            update_interval=interval,
             always_update=False,
         )
         self.client = client
-        self._quiet_until: dict[Endpoint, datetime] = {}
-        self._next_discovery: datetime | None = None
-        self._charging_config_due = True
-        self._failing: set[Endpoint] = set()
-        # Types whose list could not be read yet: asked again at every refresh, not only at
-        # the next discovery, so a type that failed during start-up does not stay missing.
-        self._unknown_kinds: set[DeviceKind] = set()
-        self._whole_refresh_failing = False
-        self._boost_deadlines: dict[DeviceKind, datetime] = {}
-        self._boost_timers: dict[DeviceKind, CALLBACK_TYPE] = {}
-        self._registry_ids: frozenset[str] | None = None
-        self._target_listeners: dict[str, set[CALLBACK_TYPE]] = {}
-        # Write sequence numbers: a list read before a write must not undo that write.
+        self.interval = interval
+        # Write sequence: what a read that started before a write returned must not undo.
         self._writes = 0
-        self._written_at: dict[str, int] = {}
-
-    @property
-    def account_id(self) -> str:
-        """Identifier of the service device that carries the owner-level settings."""
-        return f"{self.client.user_id}_account"
-
-    # --- refresh ----------------------------------------------------------------------------
+        self._written: dict[str, int] = {}
 
     @override
-    async def _async_update_data(self) -> PoderoData:
-        # Typed non-optional by HA, but None until the first refresh has succeeded.
-        previous: PoderoData | None = self.data
-        now = dt_util.utcnow()
-        discovery = self._next_discovery is None or now >= self._next_discovery
-        present = previous.kinds_present if previous else frozenset()
-        kinds = [
-            kind
-            for kind in DeviceKind
-            if (discovery or kind in present or kind in self._unknown_kinds)
-            and not self._is_quiet(kind, now)
-        ]
-        want_config = (
-            previous is not None
-            and previous.has_charging_devices
-            and (discovery or self._charging_config_due)
-            and not self._is_quiet(CHARGING_CONFIG, now)
-        )
-        mark = self._writes
-        outcomes: list[Outcome] = await asyncio.gather(  # type: ignore[assignment]
-            *(self.client.list_devices(DEVICE_MODELS[kind]) for kind in kinds),
-            *([self.client.get_charging_config()] if want_config else []),
-            return_exceptions=True,
-        )
-        written = self._written_since(mark)
-        by_kind = dict(zip(kinds, outcomes, strict=False))
-        _raise_unexpected(outcomes)
-        _raise_for_auth(outcomes)
-
-        # The refresh fails as a whole only when no type the account has could be read; an
-        # empty answer for a type the account never had proves nothing about the outage.
-        failures = {
-            kind: outcome
-            for kind, outcome in by_kind.items()
-            if isinstance(outcome, PoderoError)
-            and not isinstance(outcome, PoderoRateLimitError)
-        }
-        read_any = any(
-            isinstance(outcome, list)
-            and (previous is None or kind in present or outcome)
-            for kind, outcome in by_kind.items()
-        )
-        if by_kind and not read_any and (previous is None or failures):
-            for kind in failures:
-                self._failing.add(kind)
-                if kind not in present:
-                    self._unknown_kinds.add(kind)
-            self._whole_refresh_failing = True
-            raise _update_failed(list(by_kind.values()))
-        was_whole = self._whole_refresh_failing
-        self._whole_refresh_failing = False
-
-        # Writes, the energy history and boost follow-ups may have changed the data while
-        # the lists were in flight: build on what is there now, not on the snapshot.
-        current: PoderoData | None = self.data
-        devices = dict(current.devices) if current else {}
-        unavailable = set(current.unavailable) if current else set()
-        for kind, outcome in by_kind.items():
-            if isinstance(outcome, list):
-                devices[kind] = _merge_read(devices.get(kind, {}), outcome, written)
-                unavailable.discard(kind)
-                self._unknown_kinds.discard(kind)
-                self._recovered(kind, quiet=was_whole)
-                continue
-            if not devices.get(kind) and not isinstance(outcome, PoderoForbiddenError):
-                self._unknown_kinds.add(kind)
-            if isinstance(outcome, PoderoRateLimitError):
-                self._quiet(kind, outcome, now)
-            elif isinstance(outcome, PoderoError):
-                if devices.get(kind):
-                    unavailable.add(kind)
-                self._failed(kind, outcome)
-        if discovery:
-            self._next_discovery = now + DISCOVERY_INTERVAL
-
-        kept_config = current.charging_config if current else None
-        # A configuration written during the read is shown as the write answered.
-        data = PoderoData(
-            energy=current.energy if current else {},
-            devices=devices,
-            unavailable=frozenset(unavailable),
-            # Devices written while their type's list failed still show what the write
-            # returned; the next successful list supersedes them.
-            fresh=frozenset(
-                device_id
-                for kind in unavailable
-                for device_id in devices.get(kind, {})
-                if device_id in written
-            ),
-            charging_config=self._take_charging_config(outcomes[-1], now, kept_config)
-            if want_config and self.account_id not in written
-            else kept_config,
-        )
-        if previous is None and data.has_charging_devices:
-            data = replace(data, charging_config=await self._first_charging_config(now))
-        self._remove_stale_devices(data)
-        return data
-
-    def _take_charging_config(
-        self, outcome: Outcome, now: datetime, kept: ChargingConfig | None
-    ) -> ChargingConfig | None:
-        """Use a freshly read charging configuration, or decide what a failure leaves."""
-        if isinstance(outcome, ChargingConfig):
-            self._charging_config_due = False
-            self._recovered(CHARGING_CONFIG)
-            return outcome
-        self._charging_config_due = True
-        if isinstance(outcome, PoderoRateLimitError):
-            self._quiet(CHARGING_CONFIG, outcome, now)
-            return kept
-        if isinstance(outcome, PoderoError):
-            self._failed(CHARGING_CONFIG, outcome)
-        return None
-
-    async def _first_charging_config(self, now: datetime) -> ChargingConfig | None:
-        """Read the charging configuration right after the first device lists arrived."""
+    async def _async_update_data(self) -> T:
         try:
-            config = await self.client.get_charging_config()
+            return await self._async_fetch()
         except PoderoAuthenticationError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except PoderoError as err:
-            return self._take_charging_config(err, now, None)
-        return self._take_charging_config(config, now, None)
+            raise update_failed(err) from err
 
-    # --- per-endpoint bookkeeping ------------------------------------------------------------
+    async def _async_fetch(self) -> T:
+        raise NotImplementedError
 
-    def _is_quiet(self, endpoint: Endpoint, now: datetime) -> bool:
-        until = self._quiet_until.get(endpoint)
-        return until is not None and now < until
+    def subject(self, subject_id: str) -> Any:
+        """Return what the entities of one subject show; None if it is absent."""
+        raise NotImplementedError
 
-    def _quiet(
-        self, endpoint: Endpoint, err: PoderoRateLimitError, now: datetime
-    ) -> None:
-        """Honour a 429: no request to this endpoint before Retry-After has passed."""
-        wait = (
-            DEFAULT_RETRY_AFTER
-            if err.retry_after is None
-            else timedelta(
-                seconds=min(err.retry_after, MAX_RETRY_AFTER.total_seconds())
-            )
+    async def async_write(self, request: Awaitable[Any]) -> Any:
+        """Send a write and show Podero's answer at once."""
+        answer = await self.async_call(request)
+        self._async_store(answer)
+        return answer
+
+    def _async_store(self, answer: Any) -> None:
+        raise NotImplementedError
+
+    @property
+    def throttled(self) -> bool:
+        """Whether the last update failed only because Podero asked to wait."""
+        return not self.last_update_success and isinstance(
+            getattr(self.last_exception, "__cause__", None), PoderoRateLimitError
         )
-        self._quiet_until[endpoint] = now + wait
-        if endpoint not in self._failing:
-            self._failing.add(endpoint)
-            LOGGER.info(
-                "Podero asked to wait %s before asking for %s again", wait, endpoint
-            )
 
-    def _failed(self, endpoint: Endpoint, err: PoderoError) -> None:
-        """Log a failing endpoint once, not on every refresh."""
-        if endpoint not in self._failing:
-            self._failing.add(endpoint)
-            LOGGER.warning("Fetching %s from Podero failed: %s", endpoint, err)
+    @property
+    def usable(self) -> bool:
+        """Whether entities may show this coordinator's data."""
+        return self.data is not None and (self.last_update_success or self.throttled)
 
-    def _recovered(self, endpoint: Endpoint, *, quiet: bool = False) -> None:
-        """Log once that a failing endpoint answers again (unless HA logs the recovery)."""
-        if endpoint in self._failing:
-            self._failing.discard(endpoint)
-            if not quiet:
-                LOGGER.info("Fetching %s from Podero recovered", endpoint)
-
-    # --- device registry --------------------------------------------------------------------
-
-    @callback
-    def _remove_stale_devices(self, data: PoderoData) -> None:
-        """Remove devices Podero no longer lists, once every device type has been read."""
-        if data.unavailable or not set(DeviceKind) <= data.devices.keys():
-            return
-        expected = frozenset(
-            device_id for devices in data.devices.values() for device_id in devices
-        ) | ({self.account_id} if data.has_charging_devices else frozenset())
-        if expected == self._registry_ids:
-            return
-        self._registry_ids = expected
-        registry = dr.async_get(self.hass)
-        for entry in dr.async_entries_for_config_entry(
-            registry, self.config_entry.entry_id
-        ):
-            identifiers = {
-                value for domain, value in entry.identifiers if domain == DOMAIN
-            }
-            if identifiers.isdisjoint(expected):
-                LOGGER.debug(
-                    "Removing device %s: Podero no longer lists it", entry.name
-                )
-                registry.async_remove_device(entry.id)
-
-    # --- writes -----------------------------------------------------------------------------
-
-    async def async_call[R](
-        self, request: Awaitable[R], read_back: Endpoint | None = None
-    ) -> R:
+    async def async_call[R](self, request: Awaitable[R]) -> R:
         """Await an API call made for the user; failures become translated errors.
 
-        A rejected credential also starts reauthentication, since no retry can fix it.
-        When the answer to a write got lost (timeout, 5xx, garbled), Podero may have
-        applied it anyway: the `read_back` endpoint is read again in the background, so
-        entities show what Podero has rather than what they showed before.
+        A rejected credential also starts reauthentication, since no retry can fix it. When
+        the answer to a write got lost (timeout, 5xx, garbled), Podero may have applied it
+        anyway: this coordinator reads again, so entities show what Podero has.
         """
         try:
             return await request
         except PoderoError as err:
             if isinstance(err, PoderoAuthenticationError):
                 self.config_entry.async_start_reauth(self.hass)
-            elif read_back is not None and isinstance(err, _OUTCOME_UNKNOWN):
+            elif isinstance(err, _OUTCOME_UNKNOWN):
                 self.config_entry.async_create_background_task(
-                    self.hass,
-                    self._async_read_back(read_back),
-                    f"{DOMAIN} read back {read_back}",
+                    self.hass, self.async_request_refresh(), f"{self.name} read back"
                 )
             raise translated_error(err) from err
 
-    async def _async_read_back(self, endpoint: Endpoint) -> None:
-        """Read one endpoint after a write whose outcome is unknown."""
-        if isinstance(endpoint, DeviceKind):
-            await self._async_read_kind(endpoint)
-        elif (
-            config := await self._read_outside_refresh(
-                endpoint, self.client.get_charging_config
-            )
-        ) is not None:
-            await self._apply(
-                self.account_id, lambda data: replace(data, charging_config=config)
-            )
-
-    async def _read_outside_refresh[R](
-        self, endpoint: Endpoint, read: Callable[[], Awaitable[R]]
-    ) -> R | None:
-        """Read one endpoint between refreshes, honouring Retry-After; None if unreadable."""
-        now = dt_util.utcnow()
-        if self._is_quiet(endpoint, now):
-            return None
-        try:
-            return await read()
-        except PoderoRateLimitError as err:
-            self._quiet(endpoint, err, now)
-        except PoderoError as err:
-            LOGGER.debug("Reading %s outside a refresh failed: %s", endpoint, err)
-        return None
-
-    async def async_update_device(
-        self, model: type[Device], device_id: str, changes: Mapping[str, Any]
-    ) -> None:
-        """Write device fields and show the device as the API returned it, without a poll."""
-        updated = await self.async_call(
-            self.client.update_device(model, device_id, changes), model.kind
-        )
-        await self._apply(device_id, lambda data: _with_device(data, updated))
-
-    async def async_update_charging_config(self, changes: Mapping[str, Any]) -> None:
-        """Write owner-level charging settings and show what the API returned."""
-        config = await self.async_call(
-            self.client.update_charging_config(**changes), CHARGING_CONFIG
-        )
-        await self._apply(
-            self.account_id, lambda data: replace(data, charging_config=config)
-        )
-
-    async def async_start_boost(
-        self, model: type[ElectricVehicle | Wallbox], device_id: str
-    ) -> None:
-        """Ask Podero to charge now, then follow the boost until it has started."""
-        await self.async_call(self.client.start_boost(model, device_id), model.kind)
-        self.async_watch_boost(model.kind)
-
-    async def async_cancel_boost(
-        self, model: type[ElectricVehicle | Wallbox], device_id: str
-    ) -> None:
-        """Cancel an armed (and, for wallboxes, a live) boost, then follow the device."""
-        await self.async_call(self.client.cancel_boost(model, device_id), model.kind)
-        self.async_watch_boost(model.kind)
-
     @callback
-    def async_add_target_listener(
-        self, target: str, update: CALLBACK_TYPE
-    ) -> CALLBACK_TYPE:
-        """Call `update` when a write changed this target (a device id or the account)."""
-        self._target_listeners.setdefault(target, set()).add(update)
+    def _async_show(self, key: str, data: T) -> None:
+        """Show data a write returned.
 
-        @callback
-        def remove() -> None:
-            self._target_listeners[target].discard(update)
-
-        return remove
-
-    async def _apply(
-        self, target: str, change: Callable[[PoderoData], PoderoData]
-    ) -> None:
-        """Put a write's result into the data and notify that target's entities at once.
-
-        Only the written device's entities are told: on a large account, waking every
-        entity for one switch would cost more than the request itself.
+        The polling interval is kept (a write refreshes one item, not the whole list), unless
+        the last update failed: then the answer proves Podero reachable and is shown as HA's
+        own manual update does.
         """
         self._writes += 1
-        self._written_at[target] = self._writes
-        if self.last_update_success:
-            self.data = change(self.data)
-            for update in list(self._target_listeners.get(target, ())):
-                update()
+        self._written[key] = self._writes
+        if not self.last_update_success:
+            self.async_set_updated_data(data)
             return
-        # The last refresh failed as a whole, so the rest of the data is stale: keep the
-        # change, but let a refresh (not the write) decide what is available again.
-        self.data = change(self.data)
-        await self.async_request_refresh()
+        self.data = data
+        self.async_update_listeners()
 
     def _written_since(self, mark: int) -> frozenset[str]:
-        """Targets written after `mark` (a value of the write sequence)."""
-        return frozenset(
-            target for target, seq in self._written_at.items() if seq > mark
-        )
+        return frozenset(key for key, seq in self._written.items() if seq > mark)
 
-    @callback
-    def async_set_energy(self, energy: Mapping[str, DeviceEnergy]) -> None:
-        """Store devices' sessions and savings (by device id) and update their entities."""
-        changed = {
-            device_id: value
-            for device_id, value in energy.items()
-            if self.data.energy.get(device_id) != value
-        }
-        if not changed:
-            return
-        self.data = replace(self.data, energy={**self.data.energy, **changed})
-        # New energy targets need their entities created; the others update in place. One
-        # notification per batch: each walks every target, so one per device is quadratic.
-        self.async_update_listeners()
 
-    # --- boost follow-up --------------------------------------------------------------------
+class DeviceCoordinator(PoderoCoordinator[dict[str, Device]]):
+    """The devices of one type: one list request per update.
 
-    @callback
-    def async_watch_boost(self, kind: DeviceKind) -> None:
-        """Poll one device type every few seconds while a boost is `requested` (max 60 s)."""
-        self._boost_deadlines[kind] = dt_util.utcnow() + BOOST_POLL_TIMEOUT
-        if kind not in self._boost_timers:
-            self._schedule_boost_poll(kind)
+    A type the account has none of is looked for on the slow discovery cadence. After
+    *Charge now*, the type is polled every few seconds while a boost is `requested`.
+    """
 
-    def _schedule_boost_poll(self, kind: DeviceKind) -> None:
-        self._boost_timers[kind] = async_call_later(
-            self.hass,
-            BOOST_POLL_INTERVAL,
-            HassJob(partial(self._boost_poll_due, kind), cancel_on_shutdown=True),
-        )
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        client: PoderoClient,
+        model: type[Device],
+        interval: timedelta,
+    ) -> None:
+        """Poll `model`'s list every `interval` while the account has such devices."""
+        super().__init__(hass, entry, client, model.kind.value, interval)
+        self.model = model
+        self._boost_until: datetime | None = None
 
-    @callback
-    def _boost_poll_due(self, kind: DeviceKind, _now: datetime) -> None:
-        self._boost_timers.pop(kind, None)
-        self.config_entry.async_create_background_task(
-            self.hass,
-            self._async_boost_poll(kind),
-            f"{DOMAIN} boost follow-up {kind.value}",
-        )
-
-    async def _async_read_kind(self, kind: DeviceKind) -> list[Device] | None:
-        """Read one device list outside a refresh and show it; None if unreadable."""
-        mark = self._writes
-        devices = await self._read_outside_refresh(
-            kind, partial(self.client.list_devices, DEVICE_MODELS[kind])
-        )
-        if devices is None:
-            return None
-        self.data = replace(
-            self.data,
-            devices={
-                **self.data.devices,
-                kind: _merge_read(
-                    self.data.devices.get(kind, {}),
-                    devices,
-                    self._written_since(mark),
-                ),
-            },
-            unavailable=self.data.unavailable - {kind},
-        )
-        self.async_update_listeners()
-        return devices
-
-    async def _async_boost_poll(self, kind: DeviceKind) -> None:
-        devices = await self._async_read_kind(kind)
-        pending = devices is None or any(
-            getattr(device, "boost_state", None) is BoostState.REQUESTED
-            for device in devices
-        )
-        deadline = self._boost_deadlines.get(kind)
-        if (
-            pending
-            and deadline is not None
-            and dt_util.utcnow() + BOOST_POLL_INTERVAL <= deadline
-            and kind not in self._boost_timers
-        ):
-            self._schedule_boost_poll(kind)
-        elif not pending:
-            self._boost_deadlines.pop(kind, None)
+    @property
+    def devices(self) -> Mapping[str, Device]:
+        """The devices of the last successful read (none before the first)."""
+        return self.data or {}
 
     @override
-    async def async_shutdown(self) -> None:
-        """Stop boost follow-ups along with the regular polling."""
-        for unsub in self._boost_timers.values():
-            unsub()
-        self._boost_timers.clear()
-        await super().async_shutdown()
+    def subject(self, subject_id: str) -> Device | None:
+        """One device, if listed."""
+        return self.devices.get(subject_id)
+
+    @override
+    async def _async_fetch(self) -> dict[str, Device]:
+        # Until this read succeeds, ask again on the regular cadence.
+        self.update_interval = self._next_interval(has_devices=True)
+        mark = self._writes
+        listed = await self.client.list_devices(self.model)
+        written = self._written_since(mark)
+        current = self.devices
+        devices = _reuse_unchanged(
+            current,
+            (
+                current[device.id]
+                if device.id in written and device.id in current
+                else device
+                for device in listed
+            ),
+        )
+        if self._boost_until is not None and not any(
+            getattr(device, "boost_state", None) is BoostState.REQUESTED
+            for device in devices.values()
+        ):
+            self._boost_until = None
+        self.update_interval = self._next_interval(has_devices=bool(devices))
+        return devices
+
+    def _next_interval(self, *, has_devices: bool) -> timedelta:
+        if self._boost_until is not None and dt_util.utcnow() < self._boost_until:
+            return BOOST_POLL_INTERVAL
+        return self.interval if has_devices else DISCOVERY_INTERVAL
+
+    async def async_update_device(self, device_id: str, update: DeviceUpdate) -> Device:
+        """Write device settings and show the device as Podero answered, without a poll."""
+        device: Device = await self.async_write(
+            self.client.update_device(self.model, device_id, update)
+        )
+        return device
+
+    @override
+    def _async_store(self, answer: Device) -> None:
+        self._async_show(answer.id, {**self.devices, answer.id: answer})
+
+    async def async_boost(self, device_id: str, *, start: bool) -> None:
+        """Start (or cancel) a boost, then follow the type until the boost has started."""
+        model: type[ElectricVehicle | Wallbox] = self.model  # type: ignore[assignment]
+        boost = self.client.start_boost if start else self.client.cancel_boost
+        await self.async_call(boost(model, device_id))
+        self._boost_until = dt_util.utcnow() + BOOST_POLL_TIMEOUT
+        if not self.throttled:  # else the read after Retry-After comes first
+            self.update_interval = BOOST_POLL_INTERVAL
+            self._schedule_refresh()
 
 
-def _merge(old: Mapping[str, Device], fresh: Iterable[Device]) -> dict[str, Device]:
+def _reuse_unchanged(
+    old: Mapping[str, Device], fresh: Iterable[Device]
+) -> dict[str, Device]:
     """Index a fresh list, reusing unchanged objects so entities can skip identical writes."""
     return {
         device.id: kept if (kept := old.get(device.id)) == device else device
@@ -522,74 +274,51 @@ def _merge(old: Mapping[str, Device], fresh: Iterable[Device]) -> dict[str, Devi
     }
 
 
-def _merge_read(
-    current: Mapping[str, Device], read: Iterable[Device], written: frozenset[str]
-) -> dict[str, Device]:
-    """Merge a list read from Podero, keeping devices written while it was in flight.
+class ChargingConfigCoordinator(PoderoCoordinator[ChargingConfig | None]):
+    """The owner-level smart-charging settings, read while the account has an EV or wallbox."""
 
-    The list may have been produced before the write reached Podero; the write's own answer,
-    already in `current`, is the newer state.
-    """
-    return _merge(
-        current,
-        (
-            current[device.id]
-            if device.id in written and device.id in current
-            else device
-            for device in read
-        ),
-    )
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        client: PoderoClient,
+        devices: Mapping[DeviceKind, DeviceCoordinator],
+        retry_interval: timedelta,
+    ) -> None:
+        """Read on the slow cadence; a failed read is retried on the regular one."""
+        super().__init__(hass, entry, client, "charging-config", DISCOVERY_INTERVAL)
+        self._devices = devices
+        self._retry_interval = retry_interval
 
+    @property
+    def account_id(self) -> str:
+        """Identifier of the service device that carries the owner-level settings."""
+        return f"{self.client.user_id}_account"
 
-def _with_device(data: PoderoData, device: Device) -> PoderoData:
-    """Put a device as a write returned it; current even if its type's last read failed."""
-    kind_devices = {**data.devices.get(device.kind, {}), device.id: device}
-    return replace(
-        data,
-        devices={**data.devices, device.kind: kind_devices},
-        fresh=data.fresh | {device.id}
-        if device.kind in data.unavailable
-        else data.fresh,
-    )
+    @property
+    def applies(self) -> bool:
+        """Whether the account has a device the settings are for."""
+        return any(self._devices[kind].devices for kind in CHARGING_KINDS)
 
+    @override
+    def subject(self, subject_id: str) -> ChargingConfig | None:
+        """Return the settings (there is one set per account)."""
+        return self.data if self.applies else None
 
-def _raise_unexpected(outcomes: list[Outcome]) -> None:
-    """Let programming errors surface instead of passing them off as API failures."""
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException) and not isinstance(outcome, PoderoError):
-            raise outcome
+    @override
+    async def _async_fetch(self) -> ChargingConfig | None:
+        if not self.applies:
+            return None
+        self.update_interval = self._retry_interval
+        mark = self._writes
+        config = await self.client.get_charging_config()
+        self.update_interval = DISCOVERY_INTERVAL
+        # Settings written while the read was in flight are newer than what it returned.
+        return self.data if self._written_since(mark) else config
 
-
-def _raise_for_auth(outcomes: list[Outcome]) -> None:
-    """Start reauth when credentials are rejected (after the client's own renewal)."""
-    errors = [outcome for outcome in outcomes if isinstance(outcome, PoderoError)]
-    rejected = any(isinstance(err, PoderoAuthenticationError) for err in errors) or (
-        bool(errors)
-        and len(errors) == len(outcomes)
-        and all(isinstance(err, PoderoForbiddenError) for err in errors)
-    )
-    if rejected:
-        raise ConfigEntryAuthFailed(
-            translation_domain=DOMAIN, translation_key="auth_failed"
-        ) from errors[0]
+    @override
+    def _async_store(self, answer: ChargingConfig) -> None:
+        self._async_show(self.account_id, answer)
 
 
-def _update_failed(outcomes: list[Outcome]) -> UpdateFailed:
-    """Build the error of a refresh in which no device list could be read."""
-    errors = [outcome for outcome in outcomes if isinstance(outcome, PoderoError)]
-    waits = [
-        err.retry_after
-        for err in errors
-        if isinstance(err, PoderoRateLimitError) and err.retry_after is not None
-    ]
-    translated = translated_error(errors[0])
-    failed = UpdateFailed(
-        translation_domain=DOMAIN,
-        translation_key=translated.translation_key,
-        translation_placeholders=translated.translation_placeholders,
-        retry_after=min(max(waits), MAX_RETRY_AFTER.total_seconds())
-        if waits and len(waits) == len(errors)
-        else None,
-    )
-    failed.__cause__ = errors[0]
-    return failed
+type DeviceCoordinators = Mapping[DeviceKind, DeviceCoordinator]

@@ -1,31 +1,30 @@
-"""The base entity and the machinery that creates entities as devices come and go.
+"""The base entity, and the one place where devices and their entities come and go.
 
-An entity is bound to a *target*: one Podero device, or the user's account (owner-level
-charging settings). The target knows how to find its current data in the coordinator's snapshot
-and how to write changes, so each platform needs one entity class driven by its descriptions.
+An entity shows one *subject* of its coordinator: a device (device-type coordinators), the
+owner's charging settings (the account device) or a device's sessions and savings (the energy
+coordinator). Platforms stay declarative: descriptions keyed by `Source` say what exists.
 """
 
-from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, override
 
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .api import ChargingConfig, Device, DeviceKind
-from .const import DOMAIN
+from .api import ChargingConfig, Device, DeviceKind, DeviceUpdate, PoderoClient
+from .const import DOMAIN, LOGGER
 from .coordinator import PoderoCoordinator
-from .data import DeviceEnergy, PoderoConfigEntry, PoderoData
+from .data import PoderoConfigEntry, PoderoRuntimeData
 
 ACCOUNT: Literal["account"] = "account"
-type TargetKind = DeviceKind | Literal["account"] | EnergyOf
 
 # Device-name translation keys per device type ("{manufacturer} heat pump" and so on).
 _DEVICE_NAME_KEYS = {
@@ -36,6 +35,24 @@ _DEVICE_NAME_KEYS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class EnergyOf:
+    """Descriptions key for the sessions and savings of one device type."""
+
+    kind: DeviceKind
+
+
+type Source = DeviceKind | Literal["account"] | EnergyOf
+type SetFn[T, V] = Callable[[PoderoClient, T, V], Awaitable[T]]
+
+
+def write_device[V](update: Callable[[V], DeviceUpdate]) -> SetFn[Any, V]:
+    """Build a `set_fn` that writes one device setting with a typed update."""
+    return lambda client, device, value: client.update_device(
+        type(device), device.id, update(value)
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class PoderoEntityDescription[T](EntityDescription):
     """What every Podero entity description adds: when the entity exists and is usable."""
@@ -44,93 +61,68 @@ class PoderoEntityDescription[T](EntityDescription):
     available_fn: Callable[[T], bool] = lambda _: True
 
 
-class Target[T](ABC):
-    """Something entities are attached to: a Podero device or the owner account."""
+class PoderoEntity[T](CoordinatorEntity[PoderoCoordinator[Any]]):
+    """Base of every Podero entity: identity, availability and writes."""
 
-    unique_prefix: str
-    device_info: DeviceInfo
+    _attr_has_entity_name = True
+    entity_description: PoderoEntityDescription[T]
 
-    @abstractmethod
-    def lookup(self, data: PoderoData) -> T | None:
-        """Return the target's current data, or None if it is unavailable or gone."""
-
-    @abstractmethod
-    async def async_write(
-        self, coordinator: PoderoCoordinator, changes: Mapping[str, Any]
+    def __init__(
+        self,
+        coordinator: PoderoCoordinator[Any],
+        subject_id: str,
+        description: PoderoEntityDescription[T],
+        device_info: DeviceInfo,
     ) -> None:
-        """Write changes through the API and show the result."""
+        """Bind the entity to its subject; translation key and unique id derive from the key."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self.subject_id = subject_id
+        self._attr_unique_id = f"{subject_id}_{description.key}"
+        self._attr_translation_key = description.translation_key or description.key
+        self._attr_device_info = device_info
+        self._written: tuple[T | None, bool] | None = None
 
+    @property
+    def subject(self) -> T | None:
+        """The subject's current data (a device, the settings, or energy figures)."""
+        subject: T | None = self.coordinator.subject(self.subject_id)
+        return subject
 
-class DeviceTarget(Target[Device]):
-    """One Podero device."""
-
-    def __init__(self, device: Device, *, ambiguous: bool = False) -> None:
-        """Describe the device for the device registry (see `_device_info`)."""
-        self.model = type(device)
-        self.device_id = device.id
-        self.unique_prefix = device.id
-        self.device_info = _device_info(device, ambiguous=ambiguous)
-
+    @property
     @override
-    def lookup(self, data: PoderoData) -> Device | None:
-        return data.device(self.model.kind, self.device_id)
-
-    @override
-    async def async_write(
-        self, coordinator: PoderoCoordinator, changes: Mapping[str, Any]
-    ) -> None:
-        await coordinator.async_update_device(self.model, self.device_id, changes)
-
-
-class AccountTarget(Target[ChargingConfig]):
-    """The user's account at Podero, holding settings for all charging devices."""
-
-    def __init__(self, coordinator: PoderoCoordinator) -> None:
-        """Describe the account as a service device."""
-        self.unique_prefix = coordinator.account_id
-        self.device_info = DeviceInfo(
-            identifiers={(DOMAIN, coordinator.account_id)},
-            entry_type=DeviceEntryType.SERVICE,
-            manufacturer="Podero",
-            translation_key="account",
+    def available(self) -> bool:
+        subject = self.subject
+        return (
+            self.coordinator.usable
+            and subject is not None
+            and self.entity_description.available_fn(subject)
         )
 
+    @callback
     @override
-    def lookup(self, data: PoderoData) -> ChargingConfig | None:
-        return data.charging_config
+    def _handle_coordinator_update(self) -> None:
+        # The coordinator reuses unchanged objects, so identity tells whether anything this
+        # entity shows can have changed; skipping saves thousands of writes on large accounts.
+        written = (self.subject, self.available)
+        if (
+            self._written is not None
+            and written[0] is self._written[0]
+            and written[1] == self._written[1]
+        ):
+            return
+        self._written = written
+        self.async_write_ha_state()
 
-    @override
-    async def async_write(
-        self, coordinator: PoderoCoordinator, changes: Mapping[str, Any]
-    ) -> None:
-        await coordinator.async_update_charging_config(changes)
-
-
-class EnergyTarget(Target[DeviceEnergy]):
-    """A device's sessions and savings (read hourly), shown on the device itself."""
-
-    def __init__(self, device: Device, *, ambiguous: bool = False) -> None:
-        """Attach to the same registry device as the device's other entities."""
-        self.device_id = device.id
-        self.unique_prefix = device.id
-        self.device_info = _device_info(device, ambiguous=ambiguous)
-
-    @override
-    def lookup(self, data: PoderoData) -> DeviceEnergy | None:
-        return data.energy.get(self.device_id)
-
-    @override
-    async def async_write(
-        self, coordinator: PoderoCoordinator, changes: Mapping[str, Any]
-    ) -> None:
-        raise NotImplementedError  # pragma: no cover  # energy figures are read-only
-
-
-@dataclass(frozen=True, slots=True)
-class EnergyOf:
-    """Descriptions key for the energy figures of one device type."""
-
-    kind: DeviceKind
+    async def async_set[V](self, set_fn: SetFn[T, V], value: V) -> None:
+        """Write through the client and show Podero's answer at once."""
+        if (subject := self.subject) is None:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="not_found"
+            )
+        await self.coordinator.async_write(
+            set_fn(self.coordinator.client, subject, value)
+        )
 
 
 def _base_name(device: Device) -> tuple[str, str, str]:
@@ -144,7 +136,7 @@ def _base_name(device: Device) -> tuple[str, str, str]:
     return name_key, model.manufacturer or "", model.model or ""
 
 
-def _device_info(device: Device, *, ambiguous: bool) -> DeviceInfo:
+def device_info(device: Device, *, ambiguous: bool) -> DeviceInfo:
     """Register a device by make and model: "<make> heat pump", "<make> <model>", ...
 
     When several devices of the account would get the same name, each name ends with the
@@ -170,151 +162,88 @@ def _device_info(device: Device, *, ambiguous: bool) -> DeviceInfo:
     )
 
 
-class PoderoEntity[T](CoordinatorEntity[PoderoCoordinator]):
-    """Base of every Podero entity: identity, availability and write plumbing."""
-
-    _attr_has_entity_name = True
-    entity_description: PoderoEntityDescription[T]
-
-    def __init__(
-        self,
-        coordinator: PoderoCoordinator,
-        target: Target[T],
-        description: PoderoEntityDescription[T],
-    ) -> None:
-        """Bind the entity to its target; translation key and unique id derive from the key."""
-        super().__init__(coordinator)
-        self.entity_description = description
-        self.target = target
-        self._attr_unique_id = f"{target.unique_prefix}_{description.key}"
-        self._attr_translation_key = description.translation_key or description.key
-        self._attr_device_info = target.device_info
-        self._written: tuple[T | None, bool] | None = None
-
-    @property
-    def subject(self) -> T | None:
-        """The target's current data (a device or the charging configuration)."""
-        return self.target.lookup(self.coordinator.data)
-
-    @property
-    @override
-    def available(self) -> bool:
-        subject = self.subject
-        return (
-            super().available
-            and subject is not None
-            and self.entity_description.available_fn(subject)
-        )
-
-    @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        # The coordinator reuses unchanged objects, so identity tells whether anything this
-        # entity shows can have changed; skipping saves thousands of writes on large accounts.
-        written = (self.subject, self.available)
-        if (
-            self._written is not None
-            and written[0] is self._written[0]
-            and written[1] == self._written[1]
-        ):
-            return
-        self._written = written
-        self.async_write_ha_state()
-
-    @override
-    async def async_added_to_hass(self) -> None:
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            self.coordinator.async_add_target_listener(
-                self.target.unique_prefix, self._handle_coordinator_update
-            )
-        )
-
-    async def async_write(self, changes: Mapping[str, Any]) -> None:
-        """Write changes to the target and show the API's answer."""
-        await self.target.async_write(self.coordinator, changes)
-
-
-type EntityFactory[T] = Callable[[PoderoCoordinator, Target[T], Any], PoderoEntity[T]]
-
-
 def _subjects(
-    coordinator: PoderoCoordinator,
-) -> Iterator[tuple[TargetKind, str, Any, Callable[[], Target[Any]]]]:
-    """Yield (descriptions key, unique prefix, data, target factory) for every target."""
-    data = coordinator.data
-    names = Counter(
-        _base_name(device)
-        for devices in data.devices.values()
-        for device in devices.values()
-    )
-    for kind, devices in data.devices.items():
-        if kind in data.unavailable:
-            continue
-        for device_id, device in devices.items():
-            ambiguous = names[_base_name(device)] > 1
-            yield (
-                kind,
-                device_id,
-                device,
-                partial(DeviceTarget, device, ambiguous=ambiguous),
-            )
-            if (energy := data.energy.get(device_id)) is not None:
-                yield (
-                    EnergyOf(kind),
-                    device_id,
-                    energy,
-                    partial(EnergyTarget, device, ambiguous=ambiguous),
-                )
-    if data.charging_config is not None and data.has_charging_devices:
-        yield (
-            ACCOUNT,
-            coordinator.account_id,
-            data.charging_config,
-            partial(AccountTarget, coordinator),
-        )
+    runtime: PoderoRuntimeData, source: Source
+) -> tuple[PoderoCoordinator[Any], Mapping[str, Any]]:
+    """Return the coordinator behind a source, and its current subjects by id."""
+    match source:
+        case EnergyOf(kind=kind):
+            listed = runtime.devices[kind].devices
+            energy = runtime.energy.data or {}
+            return runtime.energy, {i: e for i, e in energy.items() if i in listed}
+        case "account":
+            config: ChargingConfig | None = runtime.charging.subject(runtime.account_id)
+            subjects = {} if config is None else {runtime.account_id: config}
+            return runtime.charging, subjects
+        case _:
+            coordinator = runtime.devices[source]
+            return coordinator, coordinator.devices
 
 
 @callback
 def async_setup_platform_entities(
     entry: PoderoConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
-    descriptions: Mapping[TargetKind, Sequence[PoderoEntityDescription[Any]]],
-    factory: EntityFactory[Any],
+    descriptions: Mapping[Source, Sequence[PoderoEntityDescription[Any]]],
+    entity_class: type[PoderoEntity[Any]],
 ) -> None:
-    """Add entities for every target now, and for targets that appear later.
+    """Add entities for every subject now, and for subjects that appear later.
 
-    Each entity is created once per target (Home Assistant keeps the ones the user disabled
-    out by itself). When the coordinator has removed a vanished device from the device
-    registry, its entities are gone too, so the target is forgotten and a device that comes
-    back gets its entities again - never twice.
+    Each entity is created once per subject (Home Assistant keeps the ones the user disabled
+    out by itself). When a vanished device has been removed from the device registry, its
+    entities are gone too, so the subject is forgotten and a device that comes back gets its
+    entities again - never twice.
     """
-    coordinator = entry.runtime_data.coordinator
-    registry = dr.async_get(coordinator.hass)
-    # Unique ids created per target, and the data object each target was last examined with:
+    runtime = entry.runtime_data
+    registry = dr.async_get(runtime.charging.hass)
+    # Keys created per subject, and the data object each subject was last examined with:
     # an unchanged object cannot need new entities.
-    created: dict[tuple[TargetKind, str], set[str]] = {}
-    examined: dict[tuple[TargetKind, str], Any] = {}
+    created: dict[tuple[Source, str], set[str]] = {}
+    examined: dict[tuple[Source, str], Any] = {}
+
+    def info(
+        source: Source, subject_id: str, subject: Any, names: Callable[[], Counter[Any]]
+    ) -> DeviceInfo:
+        if source == ACCOUNT:
+            return DeviceInfo(
+                identifiers={(DOMAIN, subject_id)},
+                entry_type=DeviceEntryType.SERVICE,
+                manufacturer="Podero",
+                translation_key="account",
+            )
+        if isinstance(source, EnergyOf):
+            # The device itself is registered by its own entities.
+            return DeviceInfo(identifiers={(DOMAIN, subject_id)})
+        return device_info(subject, ambiguous=names()[_base_name(subject)] > 1)
 
     @callback
-    def add_new_entities() -> None:
+    def add_new_entities(source: Source) -> None:
+        coordinator, subjects = _subjects(runtime, source)
         new: list[PoderoEntity[Any]] = []
-        present: set[tuple[TargetKind, str]] = set()
-        for kind, prefix, subject, make_target in _subjects(coordinator):
-            key = (kind, prefix)
-            present.add(key)
+        counted: list[Counter[Any]] = []
+
+        def names() -> Counter[Any]:
+            # Counted once per pass, and only when a device gets new entities.
+            if not counted:
+                counted.append(
+                    Counter(_base_name(d) for d in runtime.all_devices().values())
+                )
+            return counted[0]
+
+        for subject_id, subject in subjects.items():
+            key = (source, subject_id)
             if examined.get(key) is subject:
                 continue
             examined[key] = subject
             done = created.setdefault(key, set())
-            target: Target[Any] | None = None
-            for description in descriptions.get(kind, ()):
+            device: DeviceInfo | None = None
+            for description in descriptions[source]:
                 if description.key in done or not description.exists_fn(subject):
                     continue
-                target = target or make_target()
+                device = device or info(source, subject_id, subject, names)
                 done.add(description.key)
-                new.append(factory(coordinator, target, description))
-        for key in [key for key in examined if key not in present]:
+                new.append(entity_class(coordinator, subject_id, description, device))
+        for key in [k for k in examined if k[0] == source and k[1] not in subjects]:
             if not registry.async_get_device_by_identifier(
                 (DOMAIN, key[1]), entry.entry_id
             ):
@@ -323,5 +252,45 @@ def async_setup_platform_entities(
         if new:
             async_add_entities(new)
 
-    add_new_entities()
-    entry.async_on_unload(coordinator.async_add_listener(add_new_entities))
+    for source in descriptions:
+        add_new_entities(source)
+        coordinator, _ = _subjects(runtime, source)
+        entry.async_on_unload(
+            coordinator.async_add_listener(partial(add_new_entities, source))
+        )
+
+
+@callback
+def async_remove_stale_devices(hass: HomeAssistant, entry: PoderoConfigEntry) -> None:
+    """Remove registry devices Podero no longer lists, once every device type was read."""
+    runtime = entry.runtime_data
+    registry = dr.async_get(hass)
+    known: frozenset[str] | None = None
+
+    @callback
+    def check() -> None:
+        nonlocal known
+        if not all(
+            coordinator.last_update_success and coordinator.data is not None
+            for coordinator in runtime.devices.values()
+        ):
+            return
+        expected = frozenset(runtime.device_ids())
+        if expected == known:
+            return
+        known = expected
+        for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+            ids = {value for domain, value in device.identifiers if domain == DOMAIN}
+            if ids.isdisjoint(expected):
+                LOGGER.debug(
+                    "Removing device %s: Podero no longer lists it", device.name
+                )
+                registry.async_remove_device(device.id)
+
+    check()
+    watched: list[PoderoCoordinator[Any]] = [
+        *runtime.devices.values(),
+        runtime.charging,
+    ]
+    for coordinator in watched:
+        entry.async_on_unload(coordinator.async_add_listener(check))

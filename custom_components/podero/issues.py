@@ -11,7 +11,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from .api import Device
 from .const import DOMAIN
-from .coordinator import PoderoCoordinator
+from .data import PoderoConfigEntry
 from .naming import device_display_name
 
 REAUTHENTICATE = "reauthenticate"
@@ -30,20 +30,18 @@ def issue_id(device_id: str) -> str:
 
 
 @callback
-def async_track_reconnect_issues(
-    hass: HomeAssistant, coordinator: PoderoCoordinator
-) -> None:
+def async_track_reconnect_issues(hass: HomeAssistant, entry: PoderoConfigEntry) -> None:
     """Keep one repair issue per device that needs reconnecting, for the entry's lifetime."""
-    entry = coordinator.config_entry
+    coordinators = entry.runtime_data.devices
     raised: set[str] = set()
     seen: dict[str, Device] = {}
 
     @callback
     def update() -> None:
-        data = coordinator.data
         wanted: dict[str, Device] = {}
-        for kind, devices in data.devices.items():
-            if kind in data.unavailable:
+        for coordinator in coordinators.values():
+            devices = coordinator.devices
+            if not coordinator.last_update_success:
                 # Unknown right now: keep what is raised for this type.
                 wanted.update({i: d for i, d in devices.items() if i in raised})
                 continue
@@ -78,5 +76,6 @@ def async_track_reconnect_issues(
         raised.clear()
 
     update()
-    entry.async_on_unload(coordinator.async_add_listener(update))
+    for coordinator in coordinators.values():
+        entry.async_on_unload(coordinator.async_add_listener(update))
     entry.async_on_unload(withdraw_all)

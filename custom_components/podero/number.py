@@ -15,15 +15,24 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import ChargingConfig, DeviceKind, ElectricVehicle, SolarInverter
+from .api import (
+    ChargingConfig,
+    ChargingConfigUpdate,
+    DeviceKind,
+    DeviceUpdate,
+    ElectricVehicle,
+    SolarInverter,
+)
 from .const import DOMAIN
 from .data import PoderoConfigEntry
 from .entity import (
     ACCOUNT,
     PoderoEntity,
     PoderoEntityDescription,
-    TargetKind,
+    SetFn,
+    Source,
     async_setup_platform_entities,
+    write_device,
 )
 
 PARALLEL_UPDATES = 1
@@ -37,8 +46,8 @@ class PoderoNumberDescription[T](PoderoEntityDescription[T], NumberEntityDescrip
     """A number mirroring one numeric field of its target."""
 
     value_fn: Callable[[T], float | None]
-    changes_fn: Callable[[int], Mapping[str, Any]]
-    # Checks a new value against the rest of the target before anything is sent.
+    set_fn: SetFn[T, int]
+    # Checks a new value against the rest of the subject before anything is sent.
     validate_fn: Callable[[T, int], None] = lambda _subject, _value: None
 
 
@@ -77,9 +86,8 @@ def _check_band(start: int | None, stop: int | None, band: int | None) -> None:
         raise _invalid("hems_band_too_narrow", band=band, start=start, stop=stop)
 
 
-def _has_battery(inverter: SolarInverter) -> bool:
-    """Battery entities exist with a battery, and go unavailable if it is disconnected."""
-    return inverter.is_battery_connected is not False
+def _write_config(update: Callable[[int], ChargingConfigUpdate]) -> SetFn[Any, int]:
+    return lambda client, _config, value: client.update_charging_config(update(value))
 
 
 MINIMUM_CHARGE_LIMIT = PoderoNumberDescription[ElectricVehicle](
@@ -90,7 +98,7 @@ MINIMUM_CHARGE_LIMIT = PoderoNumberDescription[ElectricVehicle](
     native_unit_of_measurement=PERCENTAGE,
     mode=NumberMode.SLIDER,
     value_fn=lambda vehicle: vehicle.minimum_charge_limit,
-    changes_fn=lambda value: {"minimum_charge_limit": value},
+    set_fn=write_device(lambda value: DeviceUpdate(minimum_charge_limit=value)),
 )
 
 MIN_BATTERY_CHARGE = PoderoNumberDescription[SolarInverter](
@@ -102,10 +110,11 @@ MIN_BATTERY_CHARGE = PoderoNumberDescription[SolarInverter](
     native_step=1,
     native_unit_of_measurement=PERCENTAGE,
     mode=NumberMode.SLIDER,
-    exists_fn=_has_battery,
-    available_fn=_has_battery,
+    # Battery limits exist with a battery, and go unavailable while it is disconnected.
+    exists_fn=lambda inverter: inverter.has_battery,
+    available_fn=lambda inverter: inverter.has_battery,
     value_fn=lambda inverter: inverter.min_battery_charge,
-    changes_fn=lambda value: {"min_battery_charge": value},
+    set_fn=write_device(lambda value: DeviceUpdate(min_battery_charge=value)),
     validate_fn=_check_min_battery,
 )
 
@@ -118,10 +127,11 @@ MAX_BATTERY_CHARGE = PoderoNumberDescription[SolarInverter](
     native_step=1,
     native_unit_of_measurement=PERCENTAGE,
     mode=NumberMode.SLIDER,
-    exists_fn=_has_battery,
-    available_fn=_has_battery,
+    # Battery limits exist with a battery, and go unavailable while it is disconnected.
+    exists_fn=lambda inverter: inverter.has_battery,
+    available_fn=lambda inverter: inverter.has_battery,
     value_fn=lambda inverter: inverter.max_battery_charge,
-    changes_fn=lambda value: {"max_battery_charge": value},
+    set_fn=write_device(lambda value: DeviceUpdate(max_battery_charge=value)),
     validate_fn=_check_max_battery,
 )
 
@@ -135,7 +145,9 @@ HEMS_MIN_EXPORT = PoderoNumberDescription[ChargingConfig](
     native_unit_of_measurement=UnitOfPower.WATT,
     mode=NumberMode.BOX,
     value_fn=lambda config: config.hems_min_export_to_start_w,
-    changes_fn=lambda value: {"hems_min_export_to_start_w": value},
+    set_fn=_write_config(
+        lambda value: ChargingConfigUpdate(hems_min_export_to_start_w=value)
+    ),
     validate_fn=lambda config, value: _check_band(
         value, config.hems_max_import_before_stopping_w, config.min_band_w
     ),
@@ -151,13 +163,15 @@ HEMS_MAX_IMPORT = PoderoNumberDescription[ChargingConfig](
     native_unit_of_measurement=UnitOfPower.WATT,
     mode=NumberMode.BOX,
     value_fn=lambda config: config.hems_max_import_before_stopping_w,
-    changes_fn=lambda value: {"hems_max_import_before_stopping_w": value},
+    set_fn=_write_config(
+        lambda value: ChargingConfigUpdate(hems_max_import_before_stopping_w=value)
+    ),
     validate_fn=lambda config, value: _check_band(
         config.hems_min_export_to_start_w, value, config.min_band_w
     ),
 )
 
-NUMBERS: Mapping[TargetKind, tuple[PoderoNumberDescription[Any], ...]] = {
+NUMBERS: Mapping[Source, tuple[PoderoNumberDescription[Any], ...]] = {
     DeviceKind.ELECTRIC_VEHICLE: (MINIMUM_CHARGE_LIMIT,),
     DeviceKind.SOLAR_INVERTER: (MIN_BATTERY_CHARGE, MAX_BATTERY_CHARGE),
     ACCOUNT: (HEMS_MIN_EXPORT, HEMS_MAX_IMPORT),
@@ -191,4 +205,4 @@ class PoderoNumber(PoderoEntity[Any], NumberEntity):
         whole = round(value)
         if (subject := self.subject) is not None:
             self.entity_description.validate_fn(subject, whole)
-        await self.async_write(self.entity_description.changes_fn(whole))
+        await self.async_set(self.entity_description.set_fn, whole)

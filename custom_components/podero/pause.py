@@ -26,19 +26,21 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, NotRequired, TypedDict
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .api import DEVICE_MODELS, Device, DeviceKind, PoderoNotFoundError
+from .api import DeviceKind, DeviceUpdate, PoderoNotFoundError
 from .const import DOMAIN, LOGGER
-from .coordinator import PoderoCoordinator
+from .coordinator import DeviceCoordinators
+from .storage import PAUSES, entry_store
 
-STORAGE_VERSION = 1
 RESUME_RETRY = timedelta(minutes=1)
-OPTIMIZATION_FIELD = "is_smart_optimization_active"
+_OFF = DeviceUpdate(is_smart_optimization_active=False)
+_ON = DeviceUpdate(is_smart_optimization_active=True)
 
 
 class _StoredPause(TypedDict):
@@ -56,38 +58,22 @@ class _Pause:
     since: datetime | None
 
 
-def storage_key(entry_id: str) -> str:
-    """Name of the Store holding one config entry's pending resumes."""
-    return f"{DOMAIN}.{entry_id}.pauses"
-
-
-def _updated_at(device: Device | None) -> datetime | None:
-    """When Podero last changed the device (its `updated_at`), if it says so."""
-    if device is None:
-        return None
-    moment = dt_util.parse_datetime(str(device.raw.get("updated_at") or ""))
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt_util.UTC)
-    return moment
-
-
 class PauseScheduler:
     """Pauses and resumes smart optimisation of the devices of one config entry."""
 
     def __init__(
-        self, hass: HomeAssistant, entry_id: str, coordinator: PoderoCoordinator
+        self, hass: HomeAssistant, entry: ConfigEntry, devices: DeviceCoordinators
     ) -> None:
         """Prepare an empty schedule; `async_load` restores the persisted one."""
         self._hass = hass
-        self._coordinator = coordinator
-        self._store: Store[dict[str, _StoredPause]] = Store(
-            hass, STORAGE_VERSION, storage_key(entry_id)
+        self._entry = entry
+        self._devices = devices
+        self._store: Store[dict[str, _StoredPause]] = entry_store(
+            hass, entry.entry_id, PAUSES
         )
         self._pauses: dict[str, _Pause] = {}
         self._timers: dict[str, CALLBACK_TYPE] = {}
         self._failing: set[str] = set()
-        self._watchers: dict[str, CALLBACK_TYPE] = {}
-        self._unsub_coordinator: CALLBACK_TYPE | None = None
 
     def paused_until(self, device_id: str) -> datetime | None:
         """When a paused device resumes, or None if no resume is scheduled."""
@@ -106,37 +92,32 @@ class PauseScheduler:
                 continue
             self._pauses[device_id] = pause
             self._arm(device_id, pause.until)
-            self._watch(device_id)
-        self._unsub_coordinator = self._coordinator.async_add_listener(
-            self._async_coordinator_updated
-        )
+        # Writes notify their coordinator's listeners too, so this also hears the switch.
+        for coordinator in self._devices.values():
+            self._entry.async_on_unload(
+                coordinator.async_add_listener(self._async_devices_updated)
+            )
+        self._entry.async_on_unload(self._async_stop)
         # Optimisation may have been turned on elsewhere while Home Assistant was down.
-        self._async_coordinator_updated()
+        self._async_devices_updated()
 
     async def async_pause(
         self, kind: DeviceKind, device_id: str, until: datetime | None
     ) -> None:
         """Turn optimisation off now; with `until`, schedule turning it back on."""
-        await self._coordinator.async_update_device(
-            DEVICE_MODELS[kind], device_id, {OPTIMIZATION_FIELD: False}
-        )
+        device = await self._devices[kind].async_update_device(device_id, _OFF)
         self._disarm(device_id)
         self._failing.discard(device_id)
         if until is not None:
-            since = _updated_at(self._coordinator.data.device(kind, device_id))
-            self._pauses[device_id] = _Pause(kind, until, since)
+            self._pauses[device_id] = _Pause(kind, until, device.updated_at)
             self._arm(device_id, until)
-            self._watch(device_id)
         else:
             self._pauses.pop(device_id, None)
-            self._unwatch(device_id)
         await self._store.async_save(self._serialise())
 
     async def async_resume(self, kind: DeviceKind, device_id: str) -> None:
         """Turn optimisation back on now and forget any scheduled resume."""
-        await self._coordinator.async_update_device(
-            DEVICE_MODELS[kind], device_id, {OPTIMIZATION_FIELD: True}
-        )
+        await self._devices[kind].async_update_device(device_id, _ON)
         self.async_forget(device_id)
 
     @callback
@@ -145,54 +126,31 @@ class PauseScheduler:
         self._failing.discard(device_id)
         if device_id in self._pauses:
             self._disarm(device_id)
-            self._unwatch(device_id)
             del self._pauses[device_id]
             self._save()
 
     @callback
-    def async_stop(self) -> None:
+    def _async_stop(self) -> None:
         """Cancel all timers; the persisted schedule stays for the next start."""
-        if self._unsub_coordinator is not None:
-            self._unsub_coordinator()
-            self._unsub_coordinator = None
-        for unsub in (*self._timers.values(), *self._watchers.values()):
+        for unsub in self._timers.values():
             unsub()
         self._timers.clear()
-        self._watchers.clear()
 
     @callback
-    def _async_coordinator_updated(self) -> None:
+    def _async_devices_updated(self) -> None:
         """End pauses of devices whose optimisation was turned on since they were paused."""
-        for device_id in list(self._pauses):
-            self._async_check(device_id)
-
-    @callback
-    def _async_check(self, device_id: str) -> None:
-        """End the device's pause if Podero shows optimisation turned on after it."""
-        if (pause := self._pauses.get(device_id)) is None:
-            return
-        device = self._coordinator.data.device(pause.kind, device_id)
-        if device is None or device.is_smart_optimization_active is not True:
-            return
-        changed = _updated_at(device)
-        if pause.since is not None and (changed is None or changed <= pause.since):
-            return  # a reading from before the pause
-        LOGGER.debug(
-            "Smart optimisation of %s was turned on; dropping its scheduled resume",
-            device_id,
-        )
-        self.async_forget(device_id)
-
-    def _watch(self, device_id: str) -> None:
-        """Hear about writes to the device: the coordinator announces them per device."""
-        if device_id not in self._watchers:
-            self._watchers[device_id] = self._coordinator.async_add_target_listener(
-                device_id, partial(self._async_check, device_id)
+        for device_id, pause in list(self._pauses.items()):
+            device = self._devices[pause.kind].subject(device_id)
+            if device is None or device.is_smart_optimization_active is not True:
+                continue
+            changed = device.updated_at
+            if pause.since is not None and (changed is None or changed <= pause.since):
+                continue  # a reading from before the pause
+            LOGGER.debug(
+                "Smart optimisation of %s was turned on; dropping its scheduled resume",
+                device_id,
             )
-
-    def _unwatch(self, device_id: str) -> None:
-        if (unsub := self._watchers.pop(device_id, None)) is not None:
-            unsub()
+            self.async_forget(device_id)
 
     def _arm(self, device_id: str, when: datetime) -> None:
         job = HassJob(partial(self._due, device_id), cancel_on_shutdown=True)
@@ -210,7 +168,7 @@ class PauseScheduler:
     @callback
     def _due(self, device_id: str, _now: datetime) -> None:
         self._timers.pop(device_id, None)
-        self._coordinator.config_entry.async_create_background_task(
+        self._entry.async_create_background_task(
             self._hass,
             self._async_resume_due(device_id),
             f"{DOMAIN} resume {device_id}",
@@ -221,9 +179,7 @@ class PauseScheduler:
             return
         was_failing = device_id in self._failing
         try:
-            await self._coordinator.async_update_device(
-                DEVICE_MODELS[pause.kind], device_id, {OPTIMIZATION_FIELD: True}
-            )
+            await self._devices[pause.kind].async_update_device(device_id, _ON)
         except HomeAssistantError as err:
             if self._pauses.get(device_id) is not pause:
                 return  # paused again or resumed while the request was under way
@@ -259,7 +215,7 @@ class PauseScheduler:
         A delayed save could land after `async_remove_entry` deleted the Store and bring
         the file back; a task of the entry is finished before the entry is removed.
         """
-        self._coordinator.config_entry.async_create_task(
+        self._entry.async_create_task(
             self._hass,
             self._store.async_save(self._serialise()),
             f"{DOMAIN} save scheduled resumes",

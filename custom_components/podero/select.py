@@ -10,7 +10,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import (
     ChargingConfig,
+    ChargingConfigUpdate,
     DeviceKind,
+    DeviceUpdate,
     HeatPump,
     OptimizationLevel,
     SmartChargingMode,
@@ -20,8 +22,10 @@ from .entity import (
     ACCOUNT,
     PoderoEntity,
     PoderoEntityDescription,
-    TargetKind,
+    SetFn,
+    Source,
     async_setup_platform_entities,
+    write_device,
 )
 
 PARALLEL_UPDATES = 1
@@ -35,7 +39,7 @@ class PoderoSelectDescription[T](PoderoEntityDescription[T], SelectEntityDescrip
     # Shown while the target is unavailable, so the entity keeps a sensible option list.
     fallback_options: tuple[str, ...]
     value_fn: Callable[[T], str | None]
-    changes_fn: Callable[[str], Mapping[str, Any]]
+    set_fn: SetFn[T, str]
 
 
 def _charging_modes(config: ChargingConfig) -> list[str]:
@@ -54,7 +58,9 @@ OPTIMIZATION_LEVEL = PoderoSelectDescription[HeatPump](
     value_fn=lambda pump: (
         pump.optimization_level.value.lower() if pump.optimization_level else None
     ),
-    changes_fn=lambda option: {"optimization_level": OptimizationLevel(option).value},
+    set_fn=write_device(
+        lambda option: DeviceUpdate(optimization_level=OptimizationLevel(option))
+    ),
 )
 
 SMART_CHARGING_MODE = PoderoSelectDescription[ChargingConfig](
@@ -64,10 +70,12 @@ SMART_CHARGING_MODE = PoderoSelectDescription[ChargingConfig](
     value_fn=lambda config: (
         config.smart_charging_mode.value if config.smart_charging_mode else None
     ),
-    changes_fn=lambda option: {"smart_charging_mode": SmartChargingMode(option)},
+    set_fn=lambda client, _config, option: client.update_charging_config(
+        ChargingConfigUpdate(smart_charging_mode=SmartChargingMode(option))
+    ),
 )
 
-SELECTS: Mapping[TargetKind, tuple[PoderoSelectDescription[Any], ...]] = {
+SELECTS: Mapping[Source, tuple[PoderoSelectDescription[Any], ...]] = {
     DeviceKind.HEAT_PUMP: (OPTIMIZATION_LEVEL,),
     ACCOUNT: (SMART_CHARGING_MODE,),
 }
@@ -103,4 +111,4 @@ class PoderoSelect(PoderoEntity[Any], SelectEntity):
 
     @override
     async def async_select_option(self, option: str) -> None:
-        await self.async_write(self.entity_description.changes_fn(option))
+        await self.async_set(self.entity_description.set_fn, option)

@@ -37,23 +37,23 @@ from .api import (
     WallboxConnection,
     WallboxMode,
 )
-from .data import DeviceEnergy, PoderoConfigEntry
+from .const import EUR
+from .data import PoderoConfigEntry
+from .energy import DeviceEnergy
 from .entity import (
     EnergyOf,
     PoderoEntity,
     PoderoEntityDescription,
-    TargetKind,
+    Source,
     async_setup_platform_entities,
 )
 
 PARALLEL_UPDATES = 0
 
-EUR = "EUR"
-
 
 @dataclass(frozen=True, kw_only=True)
 class PoderoSensorDescription[T](PoderoEntityDescription[T], SensorEntityDescription):
-    """A sensor reading one value of its target."""
+    """A sensor reading one value of its subject."""
 
     value_fn: Callable[[T], StateType | datetime]
     # For totals that restart (a session, a month): when the current total began.
@@ -235,11 +235,6 @@ ELECTRIC_VEHICLE: tuple[PoderoSensorDescription[Any], ...] = (
 )
 
 
-def _has_battery(inverter: SolarInverter) -> bool:
-    """Battery entities exist with a battery, and go unavailable if it is disconnected."""
-    return inverter.is_battery_connected is not False
-
-
 SOLAR_INVERTER: tuple[PoderoSensorDescription[Any], ...] = (
     _power("solar_power", lambda inverter: inverter.current_solar_production_w),
     _power("grid_power", lambda inverter: inverter.current_power_to_grid_w),
@@ -252,8 +247,9 @@ SOLAR_INVERTER: tuple[PoderoSensorDescription[Any], ...] = (
     _power(
         "battery_power",
         lambda inverter: inverter.battery_charge_discharge_power_w,
-        exists_fn=_has_battery,
-        available_fn=_has_battery,
+        # Battery readings exist with a battery, and go unavailable while it is disconnected.
+        exists_fn=lambda inverter: inverter.has_battery,
+        available_fn=lambda inverter: inverter.has_battery,
     ),
     PoderoSensorDescription[SolarInverter](
         key="battery_level",
@@ -261,8 +257,9 @@ SOLAR_INVERTER: tuple[PoderoSensorDescription[Any], ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=PERCENTAGE,
         suggested_display_precision=0,
-        exists_fn=_has_battery,
-        available_fn=_has_battery,
+        # Battery readings exist with a battery, and go unavailable while it is disconnected.
+        exists_fn=lambda inverter: inverter.has_battery,
+        available_fn=lambda inverter: inverter.has_battery,
         value_fn=lambda inverter: inverter.battery_charge_level_percent,
     ),
 )
@@ -371,7 +368,7 @@ VEHICLE_ENERGY: tuple[PoderoSensorDescription[Any], ...] = (
     SAVINGS_THIS_MONTH,
 )
 
-SENSORS: Mapping[TargetKind, tuple[PoderoSensorDescription[Any], ...]] = {
+SENSORS: Mapping[Source, tuple[PoderoSensorDescription[Any], ...]] = {
     DeviceKind.HEAT_PUMP: (*HEAT_PUMP, *COMMON),
     DeviceKind.ELECTRIC_VEHICLE: (*ELECTRIC_VEHICLE, *COMMON),
     DeviceKind.SOLAR_INVERTER: (*SOLAR_INVERTER, *COMMON),

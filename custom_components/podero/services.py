@@ -1,15 +1,16 @@
 """The integration's actions: weekly EV charge policy and timed optimisation pauses.
 
-Actions target Home Assistant devices (`device_id`). Every target is resolved and every field
-checked before the first request, so a call with a bad field changes nothing. Writes go through
-the coordinator, which shows their result at once and reports failures as translated errors.
+Fields are validated by the schemas (Home Assistant's validators), device targets resolved with
+Home Assistant's helper; what remains here are the checks only Podero's domain knows (an EV,
+a time zone this system has, an `until` in the future). Every target and field is checked before
+the first request, so a call with a bad one changes nothing.
 """
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import (
     HomeAssistant,
@@ -18,14 +19,18 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.helpers import device_registry as dr
-import probatio
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.service import async_get_device_and_config_entry
+from homeassistant.util import dt as dt_util
+import probatio as vol
 
-from . import service_input as check
 from .api import (
+    ChargePolicyUpdate,
     DayChargePolicy,
     Device,
     DeviceKind,
+    DeviceUpdate,
     ElectricVehicle,
     Weekday,
     format_time_of_day,
@@ -45,25 +50,64 @@ ATTR_TIMEZONE = "timezone"
 ATTR_ENABLE = "enable"
 ATTR_UNTIL = "until"
 
-# Values are checked (with translated errors) by the handlers, not by the schema.
-_ANY_FIELDS = probatio.Schema({}, extra=probatio.ALLOW_EXTRA)
-_FIELDS = {
-    SERVICE_SET_CHARGE_POLICY: {
-        ATTR_DEVICE_ID,
-        ATTR_WEEKDAYS,
-        ATTR_CHARGE_PERCENTAGE,
-        ATTR_CHARGE_DEADLINE,
-        ATTR_TIMEZONE,
-        ATTR_ENABLE,
-    },
-    SERVICE_GET_CHARGE_POLICY: {ATTR_DEVICE_ID},
-    SERVICE_PAUSE_OPTIMIZATION: {ATTR_DEVICE_ID, ATTR_UNTIL},
-    SERVICE_RESUME_OPTIMIZATION: {ATTR_DEVICE_ID},
+_DAY_NAMES = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+# mon..sun, and the full English names.
+WEEKDAYS = {
+    **{day.value: day for day in Weekday},
+    **dict(zip(_DAY_NAMES, Weekday, strict=True)),
 }
 
 
+def _whole(value: float) -> int:
+    """Refuse fractions rather than round them away (NaN is no whole number either)."""
+    if not value.is_integer():
+        raise vol.Invalid("expected a whole number")
+    return int(value)
+
+
+_DEVICES = vol.All(cv.ensure_list, [cv.string], vol.Length(min=1))
+_TARGET_SCHEMA = vol.Schema({vol.Required(ATTR_DEVICE_ID): _DEVICES})
+SET_CHARGE_POLICY_SCHEMA = _TARGET_SCHEMA.extend(
+    {
+        vol.Optional(ATTR_WEEKDAYS): vol.All(
+            cv.ensure_list,
+            [vol.All(cv.string, vol.Strip, vol.Lower, vol.In(WEEKDAYS))],
+            vol.Length(min=1),
+        ),
+        vol.Optional(ATTR_CHARGE_PERCENTAGE): vol.All(
+            vol.Coerce(float), vol.Range(min=0, max=100), _whole
+        ),
+        vol.Optional(ATTR_CHARGE_DEADLINE): cv.time,
+        vol.Optional(ATTR_TIMEZONE): vol.All(cv.string, vol.Length(max=64)),
+        vol.Optional(ATTR_ENABLE, default=True): cv.boolean,
+    }
+)
+PAUSE_SCHEMA = _TARGET_SCHEMA.extend(
+    {vol.Optional(ATTR_UNTIL): vol.Any(None, cv.datetime)}
+)
+
+
+def _invalid(key: str, value: object) -> ServiceValidationError:
+    shown = str(value)
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={
+            "value": shown[:40] + ("…" if len(shown) > 40 else "")
+        },
+    )
+
+
 @dataclass(frozen=True, slots=True)
-class PoderoTarget:
+class _Target:
     """A Home Assistant device resolved to the Podero device behind it."""
 
     ha_device_id: str
@@ -72,110 +116,84 @@ class PoderoTarget:
     device: Device
 
 
-def _resolve(
-    hass: HomeAssistant, call: ServiceCall, *, only: DeviceKind | None = None
-) -> list[PoderoTarget]:
-    """Map the call's device ids to loaded Podero devices, or refuse the whole call."""
-    registry = dr.async_get(hass)
+def _resolve(call: ServiceCall, *, only: DeviceKind | None = None) -> list[_Target]:
+    """Map the call's devices to listed Podero devices, or refuse the whole call."""
     targets = []
-    for ha_device_id in check.device_ids(call.data.get(ATTR_DEVICE_ID)):
-        ha_device = registry.async_get(ha_device_id)
-        entry = (
-            hass.config_entries.async_get_entry(ha_device.config_entry_id)
-            if ha_device
-            else None
+    for ha_device_id in dict.fromkeys(call.data[ATTR_DEVICE_ID]):
+        ha_device, entry = async_get_device_and_config_entry(
+            call.hass, DOMAIN, ha_device_id
         )
-        if ha_device is None or entry is None or entry.domain != DOMAIN:
-            raise check.invalid("not_podero_device", ATTR_DEVICE_ID, ha_device_id)
-        if entry.state is not ConfigEntryState.LOADED:
-            raise check.invalid("entry_not_loaded", ATTR_DEVICE_ID, entry.title)
         podero_entry: PoderoConfigEntry = entry
         name = ha_device.name_by_user or ha_device.name or ha_device_id
-        device = _podero_device(podero_entry, ha_device.identifiers)
+        listed = podero_entry.runtime_data.all_devices()
+        device = next(
+            (
+                listed[identifier]
+                for domain, identifier in ha_device.identifiers
+                if domain == DOMAIN and identifier in listed
+            ),
+            None,
+        )
         if device is None:
-            raise check.invalid("not_a_podero_appliance", ATTR_DEVICE_ID, name)
+            raise _invalid("not_a_podero_appliance", name)
         if only is not None and device.kind is not only:
-            raise check.invalid("not_electric_vehicle", ATTR_DEVICE_ID, name)
-        targets.append(PoderoTarget(ha_device_id, name, podero_entry, device))
+            raise _invalid("not_electric_vehicle", name)
+        targets.append(_Target(ha_device_id, name, podero_entry, device))
     return targets
-
-
-def _podero_device(
-    entry: PoderoConfigEntry, identifiers: set[tuple[str, str]]
-) -> Device | None:
-    """Return the listed Podero device (not the account) a registry device stands for."""
-    data = entry.runtime_data.coordinator.data
-    for domain, identifier in identifiers:
-        if domain != DOMAIN:
-            continue
-        for devices in data.devices.values():
-            if (device := devices.get(identifier)) is not None:
-                return device
-    return None
 
 
 async def _set_charge_policy(call: ServiceCall) -> None:
     data = call.data
-    check.only_known_fields(data, _FIELDS[SERVICE_SET_CHARGE_POLICY])
-    days = (
-        check.weekdays(data[ATTR_WEEKDAYS], ATTR_WEEKDAYS)
-        if ATTR_WEEKDAYS in data
-        else list(Weekday)
+    timezone: str | None = data.get(ATTR_TIMEZONE)
+    if timezone is not None and not await _known_time_zone(timezone):
+        raise _invalid("invalid_timezone", timezone)
+    targets = _resolve(call, only=DeviceKind.ELECTRIC_VEHICLE)
+    percentage: int | None = data.get(ATTR_CHARGE_PERCENTAGE)
+    deadline: time | None = data.get(ATTR_CHARGE_DEADLINE)
+    names = data.get(ATTR_WEEKDAYS)
+    days = list(Weekday) if names is None else [WEEKDAYS[name] for name in names]
+    rule = DayChargePolicy(
+        charge_percentage=percentage,
+        charge_deadline=None if deadline is None else deadline.replace(second=0),
     )
-    percentage = (
-        check.percentage(data[ATTR_CHARGE_PERCENTAGE], ATTR_CHARGE_PERCENTAGE)
-        if ATTR_CHARGE_PERCENTAGE in data
-        else None
-    )
-    deadline = (
-        check.time_of_day(data[ATTR_CHARGE_DEADLINE], ATTR_CHARGE_DEADLINE)
-        if ATTR_CHARGE_DEADLINE in data
-        else None
-    )
-    timezone = (
-        await check.timezone(data[ATTR_TIMEZONE], ATTR_TIMEZONE)
-        if ATTR_TIMEZONE in data
-        else None
-    )
-    enable = check.boolean(data.get(ATTR_ENABLE, True), ATTR_ENABLE)
-    targets = _resolve(call.hass, call, only=DeviceKind.ELECTRIC_VEHICLE)
-
-    day_policy = DayChargePolicy(charge_percentage=percentage, charge_deadline=deadline)
-    changed_days = (
-        dict.fromkeys(days, day_policy)
+    changed = (
+        dict.fromkeys(days, rule)
         if percentage is not None or deadline is not None
         else {}
     )
     # New deadlines are meant in Home Assistant's zone unless told otherwise; a call that
     # only turns the policy on or off leaves the policy (and its zone) alone.
-    if changed_days and timezone is None:
+    if changed and timezone is None:
         timezone = call.hass.config.time_zone
     for target in targets:
-        coordinator = target.entry.runtime_data.coordinator
-        if changed_days or timezone is not None:
+        runtime = target.entry.runtime_data
+        coordinator = runtime.devices[DeviceKind.ELECTRIC_VEHICLE]
+        if changed or timezone is not None:
             await coordinator.async_call(
-                coordinator.client.update_charge_policy(
-                    target.device.id, days=changed_days, timezone=timezone
+                runtime.client.update_charge_policy(
+                    target.device.id,
+                    ChargePolicyUpdate(days=changed, timezone=timezone),
                 )
             )
         await coordinator.async_update_device(
-            ElectricVehicle, target.device.id, {"is_charge_policy_enabled": enable}
+            target.device.id, DeviceUpdate(is_charge_policy_enabled=data[ATTR_ENABLE])
         )
 
 
 async def _get_charge_policy(call: ServiceCall) -> ServiceResponse:
-    check.only_known_fields(call.data, _FIELDS[SERVICE_GET_CHARGE_POLICY])
-    targets = _resolve(call.hass, call, only=DeviceKind.ELECTRIC_VEHICLE)
     vehicles: dict[str, Any] = {}
-    for target in targets:
-        coordinator = target.entry.runtime_data.coordinator
+    for target in _resolve(call, only=DeviceKind.ELECTRIC_VEHICLE):
+        runtime = target.entry.runtime_data
+        coordinator = runtime.devices[DeviceKind.ELECTRIC_VEHICLE]
         policy = await coordinator.async_call(
-            coordinator.client.get_charge_policy(target.device.id)
+            runtime.client.get_charge_policy(target.device.id)
         )
-        enabled = getattr(target.device, "is_charge_policy_enabled", None)
+        vehicle = target.device
         vehicles[target.ha_device_id] = {
             "name": target.name,
-            "enabled": enabled,
+            "enabled": vehicle.is_charge_policy_enabled
+            if isinstance(vehicle, ElectricVehicle)
+            else None,
             "timezone": policy.timezone,
             "days": {
                 day.value: {
@@ -190,48 +208,72 @@ async def _get_charge_policy(call: ServiceCall) -> ServiceResponse:
     return {"electric_vehicles": vehicles}
 
 
+async def _known_time_zone(name: str) -> bool:
+    """Whether this system has the IANA zone (looked up off the event loop if uncached)."""
+    try:
+        return await dt_util.async_get_time_zone(name) is not None
+    except ValueError:  # not a zone name at all: a path, a NUL, ...
+        return False
+
+
+def _future(value: datetime) -> datetime:
+    """Return the moment in UTC (read in HA's zone if it has none); refuse the past."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt_util.get_default_time_zone())
+    try:
+        moment = dt_util.as_utc(value)
+    except OverflowError:  # beyond year 9999 in UTC
+        raise _invalid("invalid_datetime", value) from None
+    if moment <= dt_util.utcnow():
+        raise _invalid("until_in_past", value)
+    return moment
+
+
 async def _pause_optimization(call: ServiceCall) -> None:
-    check.only_known_fields(call.data, _FIELDS[SERVICE_PAUSE_OPTIMIZATION])
-    until = (
-        check.future_datetime(call.data[ATTR_UNTIL], ATTR_UNTIL)
-        if call.data.get(ATTR_UNTIL) is not None
-        else None
-    )
-    for target in _resolve(call.hass, call):
+    until = call.data.get(ATTR_UNTIL)
+    moment = None if until is None else _future(until)
+    for target in _resolve(call):
         await target.entry.runtime_data.pauses.async_pause(
-            target.device.kind, target.device.id, until
+            target.device.kind, target.device.id, moment
         )
 
 
 async def _resume_optimization(call: ServiceCall) -> None:
-    check.only_known_fields(call.data, _FIELDS[SERVICE_RESUME_OPTIMIZATION])
-    for target in _resolve(call.hass, call):
+    for target in _resolve(call):
         await target.entry.runtime_data.pauses.async_resume(
             target.device.kind, target.device.id
         )
 
 
-_HANDLERS: Mapping[
-    str,
-    tuple[
-        Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]], SupportsResponse
-    ],
-] = {
-    SERVICE_SET_CHARGE_POLICY: (_set_charge_policy, SupportsResponse.NONE),
-    SERVICE_GET_CHARGE_POLICY: (_get_charge_policy, SupportsResponse.ONLY),
-    SERVICE_PAUSE_OPTIMIZATION: (_pause_optimization, SupportsResponse.NONE),
-    SERVICE_RESUME_OPTIMIZATION: (_resume_optimization, SupportsResponse.NONE),
+type Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
+_SERVICES: dict[str, tuple[Handler, vol.Schema, SupportsResponse]] = {
+    SERVICE_SET_CHARGE_POLICY: (
+        _set_charge_policy,
+        SET_CHARGE_POLICY_SCHEMA,
+        SupportsResponse.NONE,
+    ),
+    SERVICE_GET_CHARGE_POLICY: (
+        _get_charge_policy,
+        _TARGET_SCHEMA,
+        SupportsResponse.ONLY,
+    ),
+    SERVICE_PAUSE_OPTIMIZATION: (
+        _pause_optimization,
+        PAUSE_SCHEMA,
+        SupportsResponse.NONE,
+    ),
+    SERVICE_RESUME_OPTIMIZATION: (
+        _resume_optimization,
+        _TARGET_SCHEMA,
+        SupportsResponse.NONE,
+    ),
 }
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the Podero actions (once, at integration setup)."""
-    for name, (handler, supports_response) in _HANDLERS.items():
+    for name, (handler, schema, supports_response) in _SERVICES.items():
         hass.services.async_register(
-            DOMAIN,
-            name,
-            handler,
-            schema=_ANY_FIELDS,
-            supports_response=supports_response,
+            DOMAIN, name, handler, schema=schema, supports_response=supports_response
         )

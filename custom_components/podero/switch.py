@@ -4,19 +4,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, override
 
-from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.components.switch.const import SwitchDeviceClass
+from homeassistant.components.switch import (
+    SwitchDeviceClass,
+    SwitchEntity,
+    SwitchEntityDescription,
+)
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Device, DeviceKind, ElectricVehicle
+from .api import Device, DeviceKind, DeviceUpdate, ElectricVehicle
 from .data import PoderoConfigEntry
 from .entity import (
     PoderoEntity,
     PoderoEntityDescription,
-    TargetKind,
+    SetFn,
+    Source,
     async_setup_platform_entities,
+    write_device,
 )
 
 PARALLEL_UPDATES = 1
@@ -24,17 +29,17 @@ PARALLEL_UPDATES = 1
 
 @dataclass(frozen=True, kw_only=True)
 class PoderoSwitchDescription[T](PoderoEntityDescription[T], SwitchEntityDescription):
-    """A switch mirroring one boolean field of its target."""
+    """A switch mirroring one boolean setting of its subject."""
 
     value_fn: Callable[[T], bool | None]
-    changes_fn: Callable[[bool], Mapping[str, Any]]
+    set_fn: SetFn[T, bool]
 
 
 SMART_OPTIMIZATION = PoderoSwitchDescription[Device](
     key="smart_optimization",
     device_class=SwitchDeviceClass.SWITCH,
     value_fn=lambda device: device.is_smart_optimization_active,
-    changes_fn=lambda on: {"is_smart_optimization_active": on},
+    set_fn=write_device(lambda on: DeviceUpdate(is_smart_optimization_active=on)),
 )
 
 CHARGE_POLICY = PoderoSwitchDescription[ElectricVehicle](
@@ -42,10 +47,10 @@ CHARGE_POLICY = PoderoSwitchDescription[ElectricVehicle](
     device_class=SwitchDeviceClass.SWITCH,
     entity_category=EntityCategory.CONFIG,
     value_fn=lambda vehicle: vehicle.is_charge_policy_enabled,
-    changes_fn=lambda on: {"is_charge_policy_enabled": on},
+    set_fn=write_device(lambda on: DeviceUpdate(is_charge_policy_enabled=on)),
 )
 
-SWITCHES: Mapping[TargetKind, tuple[PoderoSwitchDescription[Any], ...]] = {
+SWITCHES: Mapping[Source, tuple[PoderoSwitchDescription[Any], ...]] = {
     DeviceKind.HEAT_PUMP: (SMART_OPTIMIZATION,),
     DeviceKind.ELECTRIC_VEHICLE: (SMART_OPTIMIZATION, CHARGE_POLICY),
     DeviceKind.SOLAR_INVERTER: (SMART_OPTIMIZATION,),
@@ -75,8 +80,8 @@ class PoderoSwitch(PoderoEntity[Any], SwitchEntity):
 
     @override
     async def async_turn_on(self, **kwargs: Any) -> None:
-        await self.async_write(self.entity_description.changes_fn(True))
+        await self.async_set(self.entity_description.set_fn, True)
 
     @override
     async def async_turn_off(self, **kwargs: Any) -> None:
-        await self.async_write(self.entity_description.changes_fn(False))
+        await self.async_set(self.entity_description.set_fn, False)

@@ -9,13 +9,15 @@ from homeassistant.components.time import TimeEntity, TimeEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import DeviceKind, ElectricVehicle, format_time_of_day
+from .api import DeviceKind, DeviceUpdate, ElectricVehicle
 from .data import PoderoConfigEntry
 from .entity import (
     PoderoEntity,
     PoderoEntityDescription,
-    TargetKind,
+    SetFn,
+    Source,
     async_setup_platform_entities,
+    write_device,
 )
 
 PARALLEL_UPDATES = 1
@@ -23,19 +25,19 @@ PARALLEL_UPDATES = 1
 
 @dataclass(frozen=True, kw_only=True)
 class PoderoTimeDescription[T](PoderoEntityDescription[T], TimeEntityDescription):
-    """A time of day mirroring one field of its target."""
+    """A time of day mirroring one setting of its subject."""
 
     value_fn: Callable[[T], time | None]
-    changes_fn: Callable[[time], Mapping[str, Any]]
+    set_fn: SetFn[T, time]
 
 
 CHARGE_DEADLINE = PoderoTimeDescription[ElectricVehicle](
     key="charge_deadline",
     value_fn=lambda vehicle: vehicle.charge_deadline_at,
-    changes_fn=lambda value: {"charge_deadline_at": format_time_of_day(value)},
+    set_fn=write_device(lambda value: DeviceUpdate(charge_deadline_at=value)),
 )
 
-TIMES: Mapping[TargetKind, tuple[PoderoTimeDescription[Any], ...]] = {
+TIMES: Mapping[Source, tuple[PoderoTimeDescription[Any], ...]] = {
     DeviceKind.ELECTRIC_VEHICLE: (CHARGE_DEADLINE,),
 }
 
@@ -62,4 +64,4 @@ class PoderoTime(PoderoEntity[Any], TimeEntity):
 
     @override
     async def async_set_value(self, value: time) -> None:
-        await self.async_write(self.entity_description.changes_fn(value))
+        await self.async_set(self.entity_description.set_fn, value)

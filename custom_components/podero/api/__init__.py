@@ -5,12 +5,13 @@ yarl, takes an injected `aiohttp.ClientSession`, returns typed models and raises
 """
 
 from .auth import ClientCredentialsAuth, PasswordAuth, PoderoAuth, StaticTokenAuth
-from .client import (
-    DEFAULT_REQUEST_TIMEOUT_S,
-    PoderoClient,
-    SessionPage,
+from .changes import (
+    ChargePolicyUpdate,
+    ChargingConfigUpdate,
+    DeviceUpdate,
     format_time_of_day,
 )
+from .client import PoderoClient, SessionPage
 from .errors import (
     PoderoAuthenticationError,
     PoderoConflictError,
@@ -30,6 +31,7 @@ from .errors import (
 )
 from .models import (
     DEVICE_MODELS,
+    PERSONAL_FIELDS,
     BoostState,
     ChargingConfig,
     ChargingSession,
@@ -55,13 +57,18 @@ from .models import (
     Weekday,
     WeeklyChargePolicy,
 )
+from .parsing import wire_names
+from .transport import DEFAULT_REQUEST_TIMEOUT_S
 from .validation import is_loopback_host, normalize_base_url, validate_uuid
 
 __all__ = [
     "DEFAULT_REQUEST_TIMEOUT_S",
     "DEVICE_MODELS",
+    "PERSONAL_FIELDS",
     "BoostState",
+    "ChargePolicyUpdate",
     "ChargingConfig",
+    "ChargingConfigUpdate",
     "ChargingSession",
     "ClientCredentialsAuth",
     "DataPoint",
@@ -70,6 +77,7 @@ __all__ = [
     "DeviceKind",
     "DeviceModel",
     "DeviceStatus",
+    "DeviceUpdate",
     "ElectricVehicle",
     "HeatPump",
     "HeatPumpMode",
@@ -109,4 +117,5 @@ __all__ = [
     "is_loopback_host",
     "normalize_base_url",
     "validate_uuid",
+    "wire_names",
 ]

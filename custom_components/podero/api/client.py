@@ -5,75 +5,35 @@ injects an `aiohttp.ClientSession` and closes it. All ids are checked to be UUID
 put into a URL, every request has a timeout, and every failure surfaces as a typed `PoderoError`.
 """
 
-import asyncio
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from email.utils import parsedate_to_datetime
+from datetime import UTC, date, datetime
 import json
-import logging
-import math
-from typing import Any, Final
+from typing import Any
 
 import aiohttp
 
 from .auth import PoderoAuth
-from .errors import (
-    PoderoAuthenticationError,
-    PoderoConflictError,
-    PoderoConnectionError,
-    PoderoError,
-    PoderoForbiddenError,
-    PoderoMalformedResponseError,
-    PoderoNotFoundError,
-    PoderoRateLimitError,
-    PoderoResponseError,
-    PoderoServerError,
-    PoderoTimeoutError,
-    PoderoValidationError,
-)
+from .changes import ChargePolicyUpdate, ChargingConfigUpdate, DeviceUpdate, to_wire
+from .errors import PoderoError, PoderoMalformedResponseError
 from .models import (
     ChargingConfig,
     ChargingSession,
     DataPoint,
-    DayChargePolicy,
     Device,
     ElectricVehicle,
     HeatPump,
     OrganisationUser,
     SavingsPeriod,
-    SmartChargingMode,
     SolarInverter,
     Wallbox,
-    Weekday,
     WeeklyChargePolicy,
 )
-from .parsing import as_int, as_mapping, as_str, parse_noting_unknown
+from .parsing import Model, Notes, as_int, as_mapping
+from .transport import API_PREFIX, DEFAULT_REQUEST_TIMEOUT_S, JsonLoads, Transport
 from .validation import normalize_base_url, validate_uuid
 
-_LOGGER = logging.getLogger(__package__)
-
-API_PREFIX: Final = "/api/partners/v2.0"
-DEFAULT_REQUEST_TIMEOUT_S: Final = 15.0
-_MAX_MESSAGE_LENGTH = 300
-
-type JsonLoads = Callable[[bytes], Any]
-
-
-@dataclass(frozen=True, slots=True)
-class _Request:
-    method: str
-    path: str
-    body: Any
-    params: Mapping[str, str] | None
-    headers: Mapping[str, str] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Response:
-    status: int
-    body: bytes
-    retry_after: str | None
+type HistoryDevice = HeatPump | ElectricVehicle | SolarInverter
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,11 +42,6 @@ class SessionPage:
 
     total: int
     items: tuple[ChargingSession, ...]
-
-
-def format_time_of_day(value: time) -> str:
-    """Render a time of day the way the API expects it ("HH:MM")."""
-    return value.strftime("%H:%M")
 
 
 class PoderoClient:
@@ -104,18 +59,21 @@ class PoderoClient:
         json_loads: JsonLoads = json.loads,
     ) -> None:
         """Bind the client; raises PoderoInvalidUrlError / PoderoInvalidIdError on bad input."""
-        self._session = session
-        self._base_url = normalize_base_url(base_url)
-        self._auth = auth
+        self._transport = Transport(
+            session,
+            normalize_base_url(base_url),
+            auth,
+            timeout=request_timeout,
+            json_loads=json_loads,
+        )
         self._org_id = validate_uuid(org_id, "organisation id")
         self._user_id = None if user_id is None else validate_uuid(user_id, "user id")
-        self._timeout = request_timeout
-        self._json_loads = json_loads
+        self._notes = Notes()
 
     @property
     def base_url(self) -> str:
         """The API origin, e.g. https://app.podero.com."""
-        return self._base_url
+        return self._transport.base_url
 
     @property
     def org_id(self) -> str:
@@ -129,14 +87,15 @@ class PoderoClient:
 
     def for_user(self, user_id: str) -> PoderoClient:
         """Return a client for another user of the same organisation (sharing auth)."""
+        transport = self._transport
         return PoderoClient(
-            self._session,
-            self._base_url,
-            self._auth,
+            transport.session,
+            transport.base_url,
+            transport.auth,
             self._org_id,
             user_id,
-            request_timeout=self._timeout,
-            json_loads=self._json_loads,
+            request_timeout=transport.timeout,
+            json_loads=transport.json_loads,
         )
 
     # --- organisation -----------------------------------------------------------------------
@@ -146,39 +105,29 @@ class PoderoClient:
     ) -> list[OrganisationUser]:
         """List the organisation's users (needs admin or staff rights)."""
         params = {"include_deleted": "true"} if include_deleted else None
-        items = await self._request_list(
-            "GET", f"{API_PREFIX}/org/{self._org_id}/users", params
-        )
-        return [
-            OrganisationUser.from_json(item)
-            for item in items
-            if _has_uuid_id(item, "user")
-        ]
+        items = await self._list(f"{API_PREFIX}/org/{self._org_id}/users", params)
+        return self._parse_all(OrganisationUser, items, identified=True)
 
     # --- devices ----------------------------------------------------------------------------
 
     async def list_devices[D: Device](self, model: type[D]) -> list[D]:
         """List the user's devices of one kind (soft-deleted ones are left out)."""
-        items = await self._request_list("GET", self._user_path(model.kind.value), None)
-        return [
-            parse_noting_unknown(model.from_json, model.__name__, item)
-            for item in items
-            if _has_uuid_id(item, model.kind.value) and item.get("deleted_at") is None
-        ]
+        items = await self._list(self._user_path(model.kind.value), None)
+        devices = self._parse_all(model, items, identified=True)
+        return [device for device in devices if device.deleted_at is None]
 
     async def get_device[D: Device](self, model: type[D], device_id: str) -> D:
         """Read one device, including the `actions` only the detail view carries."""
         path = self._device_path(model, device_id)
-        return _parse_device(model, await self._request("GET", path))
+        return self._parse_device(model, await self._request("GET", path))
 
     async def update_device[D: Device](
-        self, model: type[D], device_id: str, changes: Mapping[str, Any]
+        self, model: type[D], device_id: str, update: DeviceUpdate
     ) -> D:
-        """Change some fields of a device (partial PUT) and return the updated device."""
+        """Change some settings of a device (partial PUT) and return the updated device."""
         path = self._device_path(model, device_id)
-        return _parse_device(
-            model, await self._request("PUT", path, json=dict(changes))
-        )
+        answer = await self._request("PUT", path, body=to_wire(update))
+        return self._parse_device(model, answer)
 
     async def start_boost(
         self, model: type[ElectricVehicle | Wallbox], device_id: str
@@ -201,36 +150,21 @@ class PoderoClient:
     async def get_charge_policy(self, vehicle_id: str) -> WeeklyChargePolicy:
         """Read an EV's weekly charge policy."""
         path = self._device_path(ElectricVehicle, vehicle_id, "charge-policy")
-        return _parse_policy(await self._request("GET", path))
+        return self._parse_policy(await self._request("GET", path))
 
     async def update_charge_policy(
-        self,
-        vehicle_id: str,
-        *,
-        days: Mapping[Weekday, DayChargePolicy],
-        timezone: str | None = None,
+        self, vehicle_id: str, update: ChargePolicyUpdate
     ) -> WeeklyChargePolicy:
         """Change some weekdays of an EV's weekly policy; days not given keep their values."""
-        body: dict[str, Any] = {}
-        for day, policy in days.items():
-            entry: dict[str, Any] = {}
-            if policy.charge_percentage is not None:
-                entry["charge_percentage"] = policy.charge_percentage
-            if policy.charge_deadline is not None:
-                entry["charge_deadline"] = format_time_of_day(policy.charge_deadline)
-            body[day.value] = entry
-        if timezone is not None:
-            body["timezone"] = timezone
         path = self._device_path(ElectricVehicle, vehicle_id, "charge-policy")
-        return _parse_policy(await self._request("PUT", path, json=body))
+        answer = await self._request("PUT", path, body=update.to_json())
+        return self._parse_policy(answer)
 
     async def get_current_session(self, vehicle_id: str) -> ChargingSession | None:
         """Return the EV's active charging session, or None when it is not in one."""
         path = self._device_path(ElectricVehicle, vehicle_id, "sessions", "current")
-        session = as_mapping(await self._request("GET", path)).get("session")
-        return (
-            ChargingSession.from_json(session) if isinstance(session, Mapping) else None
-        )
+        answer = as_mapping(await self._request("GET", path))
+        return ChargingSession.parse(answer.get("session"), self._notes)
 
     async def list_sessions(
         self,
@@ -252,18 +186,14 @@ class PoderoClient:
         data = await self._request("GET", path, params=params)
         if not isinstance(data, Mapping) or not isinstance(data.get("items"), list):
             raise PoderoMalformedResponseError("Expected a page of sessions")
-        items = tuple(
-            ChargingSession.from_json(item)
-            for item in data["items"]
-            if isinstance(item, Mapping)
-        )
+        items = tuple(self._parse_all(ChargingSession, data["items"]))
         return SessionPage(total=as_int(data.get("total")) or len(items), items=items)
 
     # --- energy history ------------------------------------------------------------------
 
     async def get_time_series(
         self,
-        model: type[HeatPump | ElectricVehicle | SolarInverter],
+        model: type[HistoryDevice],
         device_id: str,
         start: datetime,
         end: datetime,
@@ -292,15 +222,11 @@ class PoderoClient:
         points = as_mapping(data).get("data")
         if not isinstance(points, list):
             raise PoderoMalformedResponseError("Expected a time series")
-        return [
-            point
-            for item in points
-            if (point := DataPoint.from_json(as_mapping(item))) is not None
-        ]
+        return self._parse_all(DataPoint, points)
 
     async def get_savings(
         self,
-        model: type[HeatPump | ElectricVehicle | SolarInverter],
+        model: type[HistoryDevice],
         device_id: str,
         start: datetime,
         end: datetime,
@@ -319,35 +245,24 @@ class PoderoClient:
         periods = as_mapping(data).get("data")
         if not isinstance(periods, list):
             raise PoderoMalformedResponseError("Expected savings data")
-        return [SavingsPeriod.from_json(as_mapping(item)) for item in periods]
+        return self._parse_all(SavingsPeriod, periods)
 
     # --- owner-level charging configuration -------------------------------------------------
 
     async def get_charging_config(self) -> ChargingConfig:
         """Read the user's smart-charging mode, HEMS thresholds and live status."""
-        return _parse_charging_config(
+        return self._parse_config(
             await self._request("GET", self._user_path("charging-config"))
         )
 
     async def update_charging_config(
-        self,
-        *,
-        smart_charging_mode: SmartChargingMode | None = None,
-        hems_min_export_to_start_w: int | None = None,
-        hems_max_import_before_stopping_w: int | None = None,
+        self, update: ChargingConfigUpdate
     ) -> ChargingConfig:
         """Change the mode and/or thresholds for all of the user's charging devices."""
-        body: dict[str, Any] = {}
-        if smart_charging_mode is not None:
-            body["smart_charging_mode"] = smart_charging_mode.value
-        if hems_min_export_to_start_w is not None:
-            body["hems_min_export_to_start_w"] = hems_min_export_to_start_w
-        if hems_max_import_before_stopping_w is not None:
-            body["hems_max_import_before_stopping_w"] = (
-                hems_max_import_before_stopping_w
-            )
-        data = await self._request("PUT", self._user_path("charging-config"), json=body)
-        return _parse_charging_config(data)
+        path = self._user_path("charging-config")
+        return self._parse_config(
+            await self._request("PUT", path, body=to_wire(update))
+        )
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -362,222 +277,64 @@ class PoderoClient:
         device = validate_uuid(device_id, f"{model.kind.value} id")
         return self._user_path(model.kind.value, device, *segments)
 
-    async def _request_list(
-        self, method: str, path: str, params: Mapping[str, str] | None
-    ) -> list[Mapping[str, Any]]:
-        data = await self._request(method, path, params=params)
-        if not isinstance(data, list):
-            raise PoderoMalformedResponseError("Expected a JSON array")
-        return [item for item in data if isinstance(item, Mapping)]
-
     async def _request(
         self,
         method: str,
         path: str,
         *,
-        json: Any = None,
+        body: Any = None,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
-        """Send one API request (renewing the token once on 401) and decode the answer."""
-        token = await self._auth.token(self._session, self._base_url)
-        request = _Request(method, path, json, params, headers)
-        response = await self._send(request, token)
-        if response.status == 401 and self._auth.can_renew:
-            token = await self._auth.renew(self._session, self._base_url, token)
-            response = await self._send(request, token)
-        if 200 <= response.status < 300:
-            if not response.body.strip():
-                return None
-            try:
-                return self._json_loads(response.body)
-            except ValueError as err:
-                raise PoderoMalformedResponseError(
-                    f"{method} {_short(path)} answered with invalid JSON"
-                ) from err
-        raise self._error(response)
-
-    async def _send(self, request: _Request, token: str) -> _Response:
-        method, path = request.method, request.path
-        headers = {
-            **(request.headers or {}),
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/json",
-        }
-        started = asyncio.get_running_loop().time()
-        try:
-            async with asyncio.timeout(self._timeout):
-                async with self._session.request(
-                    method,
-                    self._base_url + path,
-                    json=request.body,
-                    params=request.params,
-                    headers=headers,
-                    allow_redirects=False,
-                ) as response:
-                    result = _Response(
-                        response.status,
-                        await response.read(),
-                        response.headers.get("Retry-After"),
-                    )
-        except TimeoutError as err:
-            _LOGGER.debug("%s %s timed out after %.0f s", method, path, self._timeout)
-            raise PoderoTimeoutError(
-                f"{method} {_short(path)} timed out after {self._timeout:.0f} s"
-            ) from err
-        except aiohttp.ClientError as err:
-            _LOGGER.debug("%s %s failed: %s", method, path, type(err).__name__)
-            raise PoderoConnectionError(
-                f"{method} {_short(path)} failed: {type(err).__name__}"
-            ) from err
-        _LOGGER.debug(
-            "%s %s -> %s in %.0f ms",
-            method,
-            path,
-            result.status,
-            (asyncio.get_running_loop().time() - started) * 1000,
+        return await self._transport.request(
+            method, path, body=body, params=params, headers=headers
         )
-        return result
 
-    def _error(self, response: _Response) -> PoderoResponseError:
-        """Map an error status to its typed exception, with the server's explanation."""
-        status = response.status
-        try:
-            body: Any = json.loads(response.body) if response.body else None
-        except ValueError:
-            body = None
-        message = self._scrub(_describe(body) or f"HTTP {status}")
-        if status == 401:
-            return PoderoAuthenticationError(status, message)
-        if status == 403:
-            return PoderoForbiddenError(status, message)
-        if status == 404:
-            return PoderoNotFoundError(status, message)
-        if status == 409:
-            conflict = _conflict_body(body)
-            # Unknown reasons are shown to users, so they are scrubbed like the message.
-            return PoderoConflictError(
-                status,
-                message,
-                state=self._scrub_optional(as_str(conflict.get("state"))),
-                reason=self._scrub_optional(as_str(conflict.get("reason"))),
-            )
-        if status in (400, 422):
-            return PoderoValidationError(status, message, fields=_invalid_fields(body))
-        if status == 429:
-            return PoderoRateLimitError(
-                status, message, retry_after=_retry_after_seconds(response.retry_after)
-            )
-        return PoderoServerError(status, message)
+    async def _list(self, path: str, params: Mapping[str, str] | None) -> list[Any]:
+        data = await self._request("GET", path, params=params)
+        if not isinstance(data, list):
+            raise PoderoMalformedResponseError("Expected a JSON array")
+        return data
 
-    def _scrub(self, text: str) -> str:
-        """Remove any credential a server might echo back, and cap the length."""
-        for secret in self._auth.secrets:
-            if secret:
-                text = text.replace(secret, "**REDACTED**")
-        return text[:_MAX_MESSAGE_LENGTH]
+    def _parse_all[M: Model](
+        self, model: type[M], items: list[Any], *, identified: bool = False
+    ) -> list[M]:
+        """Parse the readable items of a list; with `identified`, only those with a UUID id."""
+        parsed = (model.parse(item, self._notes) for item in items)
+        return [
+            item
+            for item in parsed
+            if item is not None and (not identified or _has_uuid(item))
+        ]
 
-    def _scrub_optional(self, text: str | None) -> str | None:
-        return None if text is None else self._scrub(text)
+    def _parse_device[D: Device](self, model: type[D], data: Any) -> D:
+        device = model.parse(data, self._notes)
+        if device is None or not _has_uuid(device):
+            raise PoderoMalformedResponseError(f"Expected a {model.kind.value} object")
+        return device
+
+    def _parse_policy(self, data: Any) -> WeeklyChargePolicy:
+        policy = WeeklyChargePolicy.parse(as_mapping(data).get("data"), self._notes)
+        if policy is None:
+            raise PoderoMalformedResponseError("Expected a charge policy")
+        return policy
+
+    def _parse_config(self, data: Any) -> ChargingConfig:
+        config = ChargingConfig.parse(data, self._notes)
+        if config is None:
+            raise PoderoMalformedResponseError("Expected a charging configuration")
+        return config
 
 
-def _has_uuid_id(item: Mapping[str, Any], what: str) -> bool:
-    """Whether a list item carries a usable id; items without one cannot be tracked."""
+def _has_uuid(item: Any) -> bool:
+    """Whether a parsed item carries a usable id; items without one cannot be tracked."""
     try:
-        validate_uuid(item.get("id"), what)
+        validate_uuid(item.id, type(item).__name__)
     except PoderoError:
-        _LOGGER.debug("Ignoring a %s entry without a valid id", what)
         return False
     return True
-
-
-def _parse_device[D: Device](model: type[D], data: Any) -> D:
-    if not isinstance(data, Mapping) or not _has_uuid_id(data, model.kind.value):
-        raise PoderoMalformedResponseError(f"Expected a {model.kind.value} object")
-    return parse_noting_unknown(model.from_json, model.__name__, data)
-
-
-def _parse_policy(data: Any) -> WeeklyChargePolicy:
-    policy = as_mapping(data).get("data")
-    if not isinstance(policy, Mapping):
-        raise PoderoMalformedResponseError("Expected a charge policy")
-    return WeeklyChargePolicy.from_json(policy)
-
-
-def _parse_charging_config(data: Any) -> ChargingConfig:
-    if not isinstance(data, Mapping):
-        raise PoderoMalformedResponseError("Expected a charging configuration")
-    return parse_noting_unknown(ChargingConfig.from_json, "ChargingConfig", data)
-
-
-def _describe(body: Any) -> str | None:
-    """Turn an error body (Django Ninja `detail`, OAuth `error`, 409 `reason`) into text."""
-    if not isinstance(body, Mapping):
-        return None
-    detail = body.get("detail")
-    if isinstance(detail, str):
-        return detail
-    if isinstance(detail, list):
-        parts = []
-        for item in detail:
-            entry = as_mapping(item)
-            location = entry.get("loc")
-            field = location[-1] if isinstance(location, list) and location else None
-            msg = as_str(entry.get("msg")) or "invalid"
-            parts.append(f"{field}: {msg}" if field is not None else msg)
-        return "; ".join(parts) or None
-    for key in ("reason", "error_description", "error", "message"):
-        if text := as_str(body.get(key)):
-            return text
-    return as_str(as_mapping(detail).get("reason"))
-
-
-def _conflict_body(body: Any) -> Mapping[str, Any]:
-    """Return the 409 payload, which may come bare or wrapped in `detail`."""
-    data = as_mapping(body)
-    return (
-        data if "reason" in data or "state" in data else as_mapping(data.get("detail"))
-    )
-
-
-def _invalid_fields(body: Any) -> tuple[str, ...]:
-    detail = as_mapping(body).get("detail")
-    if not isinstance(detail, list):
-        return ()
-    fields = []
-    for item in detail:
-        location = as_mapping(item).get("loc")
-        if isinstance(location, list) and location and isinstance(location[-1], str):
-            fields.append(location[-1])
-    return tuple(fields)
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """Parse Retry-After as delta-seconds or an HTTP date; None if absent or unreadable."""
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        # "inf"/"nan" parse as floats but are no delay anyone can wait for.
-        return max(0.0, seconds) if math.isfinite(seconds) else None
-    try:
-        when = parsedate_to_datetime(value)
-    except TypeError, ValueError:
-        return None
-    if when.tzinfo is None:
-        # "-0000" yields a naive result; HTTP dates are always UTC (RFC 9110).
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _utc_iso(moment: datetime) -> str:
     """Render an instant as the API's ISO-8601 UTC form."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _short(path: str) -> str:
-    """Return the resource part of a path, for messages (ids are noise there)."""
-    return path.removeprefix(API_PREFIX)

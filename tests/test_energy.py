@@ -1,6 +1,7 @@
 """Energy history: Podero's 15-minute series as hourly long-term statistics, sessions, savings."""
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 import logging
 from typing import Any
@@ -29,7 +30,7 @@ from custom_components.podero.const import (
     HISTORY_FIRST_RUN,
     HISTORY_INTERVAL,
 )
-from custom_components.podero.history import statistic_id
+from custom_components.podero.statistics import statistic_id
 from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID, INVERTER_ID
 
 from .helpers import SimulatedPodero, advance, podero_log_lines, setup_integration
@@ -182,16 +183,9 @@ async def test_a_late_correction_of_the_last_hours_is_applied(
     async def revised(self: PoderoClient, *args: Any, **kwargs: Any) -> list[DataPoint]:
         points = await original(self, *args, **kwargs)
         return [
-            DataPoint(
-                time=point.time,
-                values={
-                    **point.values,
-                    "estimated_consumption": point.values["estimated_consumption"]
-                    + 250,
-                },
-            )
+            replace(point, estimated_consumption=point.estimated_consumption + 250)
             if _utc_hour(point.time) == corrected_hour
-            and "estimated_consumption" in point.values
+            and point.estimated_consumption is not None
             else point
             for point in points
         ]
@@ -437,7 +431,7 @@ async def test_an_unchanged_energy_read_writes_no_state(
     hass.bus.async_listen(EVENT_STATE_REPORTED, record, event_filter=every)
 
     # Time is frozen, so Podero answers exactly as before.
-    await short_entry.runtime_data.history.async_run()
+    await short_entry.runtime_data.energy.async_refresh()
     await hass.async_block_till_done()
 
     assert writes == []
@@ -455,7 +449,7 @@ async def test_one_cycle_notifies_the_entities_once_for_all_devices(
     account's size.
     """
     await setup_integration(hass, short_entry)
-    coordinator = short_entry.runtime_data.coordinator
+    coordinator = short_entry.runtime_data.energy
 
     with patch.object(
         coordinator,
@@ -464,7 +458,7 @@ async def test_one_cycle_notifies_the_entities_once_for_all_devices(
     ) as notify:
         await advance(hass, freezer, HISTORY_FIRST_RUN)
 
-    assert len(coordinator.data.energy) == 3
+    assert len(coordinator.data) == 3
     assert notify.call_count == 1
 
 
