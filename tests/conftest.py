@@ -28,10 +28,26 @@ from podero_simulator import SIMULATOR, Simulator, create_app
 from podero_simulator.testing import serve
 
 from .helpers import SimulatedPodero
+from .translation_check import TranslationCheck, watching
 
 # A fixed moment (a Thursday noon in Vienna, winter time) so that simulated readings, and
 # therefore snapshots, are the same on every run.
 FROZEN_NOW = "2026-01-15T11:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def check_translations() -> Generator[TranslationCheck]:
+    """Fail a test in which the integration uses a string en.json lacks (translation_check).
+
+    Set up before `hass`, so it also watches what happens while Home Assistant stops.
+    """
+    check = TranslationCheck()
+    with watching(check):
+        yield check
+    if check.problems:
+        pytest.fail(
+            "Missing translations:\n" + "\n".join(check.problems), pytrace=False
+        )
 
 
 @pytest.fixture(autouse=True)
