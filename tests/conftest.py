@@ -27,7 +27,7 @@ from custom_components.podero.const import (
 from podero_simulator import SIMULATOR, Simulator, create_app
 from podero_simulator.testing import serve
 
-from .helpers import SimulatedPodero
+from .helpers import Registered, SimulatedPodero, set_up_every_kind_of_device
 from .translation_check import TranslationCheck, watching
 
 # A fixed moment (a Thursday noon in Vienna, winter time) so that simulated readings, and
@@ -136,3 +136,18 @@ def config_entry(podero: SimulatedPodero) -> MockConfigEntry:
             CONF_USER_ID: sim.user_id,
         },
     )
+
+
+@pytest.fixture
+async def registered(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    entity_registry_enabled_by_default: None,
+) -> Registered:
+    """Every entity and device name the integration registers, in every naming case.
+
+    Mark the test `energy_history` to include the energy figures' entities.
+    """
+    return await set_up_every_kind_of_device(hass, podero, config_entry, freezer)
