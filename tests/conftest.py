@@ -27,11 +27,27 @@ from custom_components.podero.const import (
 from podero_simulator import SIMULATOR, Simulator, create_app
 from podero_simulator.testing import serve
 
-from .helpers import SimulatedPodero
+from .helpers import Registered, SimulatedPodero, set_up_every_kind_of_device
+from .translation_check import TranslationCheck, watching
 
 # A fixed moment (a Thursday noon in Vienna, winter time) so that simulated readings, and
 # therefore snapshots, are the same on every run.
 FROZEN_NOW = "2026-01-15T11:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def check_translations() -> Generator[TranslationCheck]:
+    """Fail a test in which the integration uses a string en.json lacks (translation_check).
+
+    Set up before `hass`, so it also watches what happens while Home Assistant stops.
+    """
+    check = TranslationCheck()
+    with watching(check):
+        yield check
+    if check.problems:
+        pytest.fail(
+            "Missing translations:\n" + "\n".join(check.problems), pytrace=False
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -126,3 +142,18 @@ def config_entry(podero: SimulatedPodero) -> MockConfigEntry:
             CONF_USER_ID: sim.user_id,
         },
     )
+
+
+@pytest.fixture
+async def registered(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    entity_registry_enabled_by_default: None,
+) -> Registered:
+    """Every entity and device name the integration registers, in every naming case.
+
+    Mark the test `energy_history` to include the energy figures' entities.
+    """
+    return await set_up_every_kind_of_device(hass, podero, config_entry, freezer)

@@ -4,18 +4,22 @@ import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
 
+from custom_components.podero.const import HISTORY_FIRST_RUN
 from podero_simulator import Simulator
+from podero_simulator.scenarios import KINDS
 
 
 def pause_store_key(entry_id: str) -> str:
@@ -78,3 +82,79 @@ def podero_log_lines(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
         if record.name.startswith("custom_components.podero")
         and record.levelno == level
     ]
+
+
+# Besides each kind's demo device: make and model shared by two devices, no make, and no make
+# shared by two devices - every case in which a device is named differently.
+NAMING_CASES = (
+    ("Acme", "One"),
+    ("Acme", "One"),
+    ("", "Solo"),
+    ("", "Twin"),
+    ("", "Twin"),
+)
+
+
+ON_OFF_PLATFORMS = frozenset({Platform.BINARY_SENSOR, Platform.SWITCH})
+
+
+def states_of(entry: er.RegistryEntry) -> set[str]:
+    """The states an entity can have that may be translated: enum options, or on and off."""
+    if entry.domain in ON_OFF_PLATFORMS:
+        return {"on", "off"}
+    return set((entry.capabilities or {}).get("options") or ())
+
+
+@dataclass(frozen=True)
+class Registered:
+    """What setting up the integration put in Home Assistant's registries."""
+
+    entities: list[er.RegistryEntry]
+    # Each device name's translation key, with the placeholders passed along with it.
+    device_names: dict[str, set[str]]
+
+
+async def set_up_every_kind_of_device(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> Registered:
+    """Set up the demo household plus a device of each kind in each naming case.
+
+    Every entity is there if the test enables `entity_registry_enabled_by_default` and is
+    marked `energy_history` (the energy figures' entities come with its first run).
+    """
+    sim = podero.simulator
+    for kind in KINDS:
+        for manufacturer, model in NAMING_CASES:
+            device = sim.add_device(kind)
+            device_model = sim.device_payload(device.id)["device_model"]
+            sim.patch_device(
+                device.id,
+                {
+                    "device_model": {
+                        **device_model,
+                        "manufacturer": manufacturer,
+                        "model": model,
+                    }
+                },
+            )
+    devices = dr.async_get(hass)
+    with patch.object(
+        devices, "async_get_or_create", wraps=devices.async_get_or_create
+    ) as registering:
+        await setup_integration(hass, entry)
+        await advance(hass, freezer, HISTORY_FIRST_RUN)
+    names: dict[str, set[str]] = {}
+    for call in registering.call_args_list:
+        kwargs: dict[str, Any] = call.kwargs
+        if kwargs.get("config_entry_id") == entry.entry_id and kwargs.get(
+            "translation_key"
+        ):
+            given = set(kwargs.get("translation_placeholders") or {})
+            names.setdefault(kwargs["translation_key"], given).intersection_update(
+                given
+            )
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    return Registered(entities, names)

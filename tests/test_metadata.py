@@ -5,9 +5,11 @@
 - hacs.json against the keys HACS's schema allows, and its minimum Home Assistant version
   against the version the tests run on;
 - services.yaml against the actions and fields the integration registers, and its selectors
-  against Home Assistant's own selector schemas.
+  against Home Assistant's own selector schemas;
+- icons.json (Home Assistant's icon translations) against the actions and the entities the
+  integration registers, and the frontend's Material Design Icons.
 
-The translations and icons of all this are checked in test_translations.py.
+The strings of all this are checked in test_translations.py.
 """
 
 import json
@@ -17,14 +19,20 @@ from typing import Any
 from urllib.parse import urlparse
 
 from awesomeversion import AwesomeVersion, AwesomeVersionStrategy
+import hass_frontend
 from homeassistant.const import MAJOR_VERSION, MINOR_VERSION, __version__ as HA_VERSION
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import validate_selector
+from homeassistant.setup import async_setup_component
 import probatio
 import pytest
 import yaml
 
 from custom_components.podero import services
 from custom_components.podero.const import DOMAIN
+
+from .helpers import Registered, states_of
+from .translation_check import flatten
 
 ROOT = Path(__file__).resolve().parents[1]
 INTEGRATION = ROOT / "custom_components" / "podero"
@@ -37,6 +45,7 @@ def _load_json(path: Path) -> dict[str, Any]:
 
 MANIFEST = _load_json(INTEGRATION / "manifest.json")
 HACS = _load_json(ROOT / "hacs.json")
+ICONS = _load_json(INTEGRATION / "icons.json")
 SERVICES: dict[str, Any] = yaml.safe_load(
     (INTEGRATION / "services.yaml").read_text(encoding="utf-8")
 )
@@ -296,9 +305,13 @@ def _fields() -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
-def test_services_yaml_lists_the_actions_the_integration_registers() -> None:
+async def test_services_yaml_lists_the_actions_the_integration_registers(
+    hass: HomeAssistant,
+) -> None:
     """services.yaml describes exactly the actions the integration registers."""
-    assert set(SERVICES) == set(services._HANDLERS)
+    assert await async_setup_component(hass, DOMAIN, {})
+
+    assert set(hass.services.async_services_for_domain(DOMAIN)) == set(SERVICES)
 
 
 def test_services_yaml_fields_are_those_each_action_accepts() -> None:
@@ -367,3 +380,91 @@ def test_services_yaml_selectors_are_valid() -> None:
         except probatio.Invalid as err:
             invalid[f"{service}.{field}"] = str(err)
     assert invalid == {}
+
+
+# --- icons.json -------------------------------------------------------------------------------
+
+
+def test_every_action_and_only_an_action_has_an_icon() -> None:
+    """Each action of services.yaml, and nothing else, has an icon under services.<action>."""
+    icons = ICONS.get("services", {})
+    assert set(icons) == set(SERVICES)
+    assert [
+        action
+        for action, icon in icons.items()
+        if not (isinstance(icon, str) or icon.get("service"))
+    ] == []
+
+
+@pytest.mark.energy_history
+async def test_entities_without_a_device_class_have_an_icon(
+    registered: Registered,
+) -> None:
+    """An entity needs a default icon in icons.json unless something else gives it one.
+
+    An entity without its own `icon` and without a device class, or with only the enum device
+    class (which has no icon of its own), needs entity.<platform>.<key>.default. Other device
+    classes come with the frontend's icons.
+    """
+    missing = {
+        f"{entry.domain}.{entry.translation_key}"
+        for entry in registered.entities
+        if entry.original_icon is None
+        and entry.original_device_class in (None, "enum")
+        and "default"
+        not in ICONS["entity"].get(entry.domain, {}).get(entry.translation_key, {})
+    }
+    assert missing == set()
+
+
+@pytest.mark.energy_history
+async def test_no_icon_for_an_entity_that_does_not_exist(
+    registered: Registered,
+) -> None:
+    """Every entity.<platform>.<key> in icons.json belongs to an entity the integration adds."""
+    declared = {(p, key) for p, keys in ICONS["entity"].items() for key in keys}
+    used = {(entry.domain, entry.translation_key) for entry in registered.entities}
+    assert declared - used == set()
+
+
+@pytest.mark.energy_history
+async def test_state_icons_only_for_states_the_entity_can_have(
+    registered: Registered,
+) -> None:
+    """State icons name only the entity's options (or on and off for binary sensors, switches)."""
+    extra = {
+        f"{entry.entity_id}: {state}"
+        for entry in registered.entities
+        for state in ICONS["entity"]
+        .get(entry.domain, {})
+        .get(entry.translation_key, {})
+        .get("state", {})
+        if state not in states_of(entry)
+    }
+    assert extra == set()
+
+
+def test_state_icons_differ_from_the_default() -> None:
+    """No state icon repeats the entity's default icon (hassfest rejects that)."""
+    repeated = [
+        f"{platform}.{key}.state.{state}"
+        for platform, keys in ICONS["entity"].items()
+        for key, entry in keys.items()
+        for state, icon in entry.get("state", {}).items()
+        if icon == entry.get("default")
+    ]
+    assert repeated == []
+
+
+def test_icons_are_material_design_icons() -> None:
+    """Every icon is "mdi:<name>" with a name the frontend's Material Design Icons know."""
+    icon_list = hass_frontend.where() / "static" / "mdi" / "iconList.json"
+    known = {item["name"] for item in json.loads(icon_list.read_text(encoding="utf-8"))}
+    wrong = [
+        f"{path}: {icon}"
+        for path, icon in flatten(ICONS).items()
+        if not isinstance(icon, str)
+        or not icon.startswith("mdi:")
+        or icon.removeprefix("mdi:") not in known
+    ]
+    assert wrong == []
