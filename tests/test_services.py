@@ -8,7 +8,6 @@ import asyncio
 from collections.abc import Mapping
 import copy
 from datetime import UTC, datetime, time, timedelta
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.selector import validate_selector
 from homeassistant.util import dt as dt_util
 import probatio as vol
 import pytest
@@ -26,7 +24,6 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 from syrupy.assertion import SnapshotAssertion
-import yaml
 
 from custom_components.podero.api import DEFAULT_REQUEST_TIMEOUT_S
 from custom_components.podero.const import CONF_BASE_URL, DOMAIN
@@ -861,56 +858,7 @@ async def test_an_action_while_podero_is_unreachable_says_so(
     assert err.value.translation_key == "cannot_connect"
 
 
-# --- action descriptions ------------------------------------------------------------------
-
-
-def _load_json(name: str) -> dict[str, Any]:
-    return json.loads((INTEGRATION_DIR / name).read_text(encoding="utf-8"))
-
-
-def test_services_yaml_and_translations_name_the_same_fields() -> None:
-    """Every field in services.yaml is translated, and no translation is left over."""
-    described = yaml.safe_load((INTEGRATION_DIR / "services.yaml").read_text())
-    translated = _load_json("translations/en.json")["services"]
-
-    assert set(described) == set(translated) == set(ALL_SERVICES)
-    for service, spec in described.items():
-        assert set(spec["fields"]) == set(translated[service]["fields"]), service
-        assert translated[service]["name"]
-        assert translated[service]["description"]
-        for field in translated[service]["fields"].values():
-            assert field["name"]
-            assert field["description"]
-
-
-async def test_services_yaml_describes_exactly_the_fields_the_actions_accept(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry
-) -> None:
-    """The UI offers each field the schema takes, and the schema takes no hidden one."""
-    described = yaml.safe_load((INTEGRATION_DIR / "services.yaml").read_text())
-    registered = hass.services.async_services_for_domain(DOMAIN)
-
-    assert {service: set(spec["fields"]) for service, spec in described.items()} == {
-        service: {str(key) for key in registered[service].schema.schema}
-        for service in described
-    }
-
-
-def test_services_yaml_selectors_are_valid() -> None:
-    """Each selector is one Home Assistant accepts."""
-    described = yaml.safe_load((INTEGRATION_DIR / "services.yaml").read_text())
-
-    for spec in described.values():
-        for field in spec["fields"].values():
-            validate_selector(field["selector"])
-
-
-def test_every_action_has_an_icon() -> None:
-    """icons.json gives each action an icon, and names no action that does not exist."""
-    icons = _load_json("icons.json")["services"]
-
-    assert set(icons) == set(ALL_SERVICES)
-    assert all(icon["service"].startswith("mdi:") for icon in icons.values())
+# --- registration ---------------------------------------------------------------------
 
 
 async def test_actions_are_registered_without_a_config_entry(

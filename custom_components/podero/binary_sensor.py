@@ -10,17 +10,9 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Device, DeviceKind, ElectricVehicle, Wallbox
-from .data import PoderoConfigEntry
-from .entity import (
-    PoderoEntity,
-    PoderoEntityDescription,
-    Source,
-    async_setup_platform_entities,
-)
+from .entity import PoderoEntity, PoderoEntityDescription, Source, platform_setup
 
 PARALLEL_UPDATES = 0
 
@@ -97,17 +89,6 @@ BINARY_SENSORS: Mapping[Source, tuple[PoderoBinarySensorDescription[Any], ...]] 
 }
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: PoderoConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Create the binary sensors, now and as devices appear."""
-    async_setup_platform_entities(
-        entry, async_add_entities, BINARY_SENSORS, PoderoBinarySensor
-    )
-
-
 class PoderoBinarySensor(PoderoEntity[Any], BinarySensorEntity):
     """A yes/no reading from a Podero device."""
 
@@ -116,13 +97,12 @@ class PoderoBinarySensor(PoderoEntity[Any], BinarySensorEntity):
     @property
     @override
     def is_on(self) -> bool | None:
-        subject = self.subject
-        return None if subject is None else self.entity_description.value_fn(subject)
+        return self.read(self.entity_description.value_fn)
 
     @property
     @override
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        subject = self.subject
-        return (
-            None if subject is None else self.entity_description.attributes_fn(subject)
-        )
+        return self.read(self.entity_description.attributes_fn)
+
+
+async_setup_entry = platform_setup(BINARY_SENSORS, PoderoBinarySensor)

@@ -5,18 +5,10 @@ from dataclasses import dataclass
 from typing import Any, override
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import DeviceKind
 from .coordinator import DeviceCoordinator
-from .data import PoderoConfigEntry
-from .entity import (
-    PoderoEntity,
-    PoderoEntityDescription,
-    Source,
-    async_setup_platform_entities,
-)
+from .entity import PoderoEntity, PoderoEntityDescription, Source, platform_setup
 
 PARALLEL_UPDATES = 1
 
@@ -44,15 +36,6 @@ BUTTONS: Mapping[Source, tuple[PoderoButtonDescription, ...]] = {
 }
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: PoderoConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Create the buttons, now and as devices appear."""
-    async_setup_platform_entities(entry, async_add_entities, BUTTONS, PoderoButton)
-
-
 class PoderoButton(PoderoEntity[Any], ButtonEntity):
     """A one-shot command to a Podero charging device."""
 
@@ -64,3 +47,6 @@ class PoderoButton(PoderoEntity[Any], ButtonEntity):
         await coordinator.async_boost(
             self.subject_id, start=self.entity_description.start
         )
+
+
+async_setup_entry = platform_setup(BUTTONS, PoderoButton)

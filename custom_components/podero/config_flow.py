@@ -8,6 +8,7 @@ same account. Every entry is validated against the API before it is saved.
 """
 
 from collections.abc import Mapping
+from enum import StrEnum
 import logging
 from typing import Any, override
 
@@ -82,26 +83,29 @@ _TEXT = TextSelector()
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
 
+def _choice(key: str, options: type[StrEnum]) -> SelectSelector:
+    config = SelectSelectorConfig(
+        options=list(options), translation_key=key, mode=SelectSelectorMode.LIST
+    )
+    return SelectSelector(config)
+
+
+def _whole(low: float, high: float, unit: str) -> probatio.All[Any]:
+    """Ask for a whole number in a box; Coerce(int) rejects the "nan" the selector allows."""
+    config = NumberSelectorConfig(
+        min=low, max=high, step=1, unit_of_measurement=unit, mode=NumberSelectorMode.BOX
+    )
+    return probatio.All(NumberSelector(config), probatio.Coerce(int))
+
+
 def _connection_schema(*, with_org_id: bool) -> probatio.Schema:
     fields: dict[Any, Any] = {
-        probatio.Required(
-            CONF_ENVIRONMENT, default=Environment.PRODUCTION
-        ): SelectSelector(
-            SelectSelectorConfig(
-                options=[env.value for env in Environment],
-                translation_key=CONF_ENVIRONMENT,
-                mode=SelectSelectorMode.LIST,
-            )
+        probatio.Required(CONF_ENVIRONMENT, default=Environment.PRODUCTION): _choice(
+            CONF_ENVIRONMENT, Environment
         ),
         probatio.Optional(CONF_BASE_URL): _URL,
-        probatio.Required(
-            CONF_AUTH_METHOD, default=AuthMethod.API_TOKEN
-        ): SelectSelector(
-            SelectSelectorConfig(
-                options=[method.value for method in AuthMethod],
-                translation_key=CONF_AUTH_METHOD,
-                mode=SelectSelectorMode.LIST,
-            )
+        probatio.Required(CONF_AUTH_METHOD, default=AuthMethod.API_TOKEN): _choice(
+            CONF_AUTH_METHOD, AuthMethod
         ),
     }
     if with_org_id:
@@ -109,48 +113,26 @@ def _connection_schema(*, with_org_id: bool) -> probatio.Schema:
     return probatio.Schema(fields)
 
 
-API_TOKEN_SCHEMA = probatio.Schema({probatio.Required(CONF_API_TOKEN): _PASSWORD})
-CLIENT_CREDENTIALS_SCHEMA = probatio.Schema(
-    {
-        probatio.Required(CONF_CLIENT_ID): _TEXT,
-        probatio.Required(CONF_CLIENT_SECRET): _PASSWORD,
-    }
-)
 CREDENTIAL_SCHEMAS = {
-    AuthMethod.API_TOKEN: API_TOKEN_SCHEMA,
-    AuthMethod.CLIENT_CREDENTIALS: CLIENT_CREDENTIALS_SCHEMA,
+    AuthMethod.API_TOKEN: probatio.Schema(
+        {probatio.Required(CONF_API_TOKEN): _PASSWORD}
+    ),
+    AuthMethod.CLIENT_CREDENTIALS: probatio.Schema(
+        {
+            probatio.Required(CONF_CLIENT_ID): _TEXT,
+            probatio.Required(CONF_CLIENT_SECRET): _PASSWORD,
+        }
+    ),
 }
-# The selector checks the bounds but lets "nan" through; Coerce(int) rejects it and makes the
-# stored value whole seconds.
 OPTIONS_SCHEMA = probatio.Schema(
     {
         probatio.Required(
             CONF_SCAN_INTERVAL, default=int(DEFAULT_SCAN_INTERVAL.total_seconds())
-        ): probatio.All(
-            NumberSelector(
-                NumberSelectorConfig(
-                    min=MIN_SCAN_INTERVAL.total_seconds(),
-                    max=MAX_SCAN_INTERVAL.total_seconds(),
-                    step=1,
-                    unit_of_measurement="s",
-                    mode=NumberSelectorMode.BOX,
-                )
-            ),
-            probatio.Coerce(int),
+        ): _whole(
+            MIN_SCAN_INTERVAL.total_seconds(), MAX_SCAN_INTERVAL.total_seconds(), "s"
         ),
-        probatio.Required(
-            CONF_BACKFILL_DAYS, default=DEFAULT_BACKFILL.days
-        ): probatio.All(
-            NumberSelector(
-                NumberSelectorConfig(
-                    min=1,
-                    max=MAX_BACKFILL.days,
-                    step=1,
-                    unit_of_measurement="d",
-                    mode=NumberSelectorMode.BOX,
-                )
-            ),
-            probatio.Coerce(int),
+        probatio.Required(CONF_BACKFILL_DAYS, default=DEFAULT_BACKFILL.days): _whole(
+            1, MAX_BACKFILL.days, "d"
         ),
     }
 )
@@ -172,15 +154,13 @@ def _base_url(user_input: Mapping[str, Any]) -> tuple[str | None, str | None]:
 def _clean_credentials(user_input: Mapping[str, Any]) -> dict[str, str] | None:
     """Strip pasted credentials; None if any is empty, too long or contains whitespace."""
     cleaned = {key: str(value).strip() for key, value in user_input.items()}
-    for value in cleaned.values():
-        if (
-            not value
-            or len(value) > _MAX_SECRET_LENGTH
-            or not value.isprintable()
-            or any(char.isspace() for char in value)
-        ):
-            return None
-    return cleaned
+    usable = all(
+        0 < len(value) <= _MAX_SECRET_LENGTH
+        and value.isprintable()
+        and not any(char.isspace() for char in value)
+        for value in cleaned.values()
+    )
+    return cleaned if usable else None
 
 
 def _error_key(err: PoderoError) -> str:
@@ -228,13 +208,7 @@ class PoderoConfigFlow(ConfigFlow, domain=DOMAIN):
             except PoderoInvalidIdError:
                 errors[CONF_ORG_ID] = "invalid_uuid"
             if not errors:
-                self._connection = {
-                    CONF_ENVIRONMENT: user_input[CONF_ENVIRONMENT],
-                    CONF_BASE_URL: base_url,
-                    CONF_AUTH_METHOD: user_input[CONF_AUTH_METHOD],
-                    CONF_ORG_ID: org_id,
-                }
-                return await self._async_step_credentials()
+                return await self._async_step_credentials(user_input, base_url, org_id)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
@@ -255,8 +229,16 @@ class PoderoConfigFlow(ConfigFlow, domain=DOMAIN):
         """Enter OAuth client credentials."""
         return await self._async_credentials(AuthMethod.CLIENT_CREDENTIALS, user_input)
 
-    async def _async_step_credentials(self) -> ConfigFlowResult:
-        if self._connection[CONF_AUTH_METHOD] == AuthMethod.CLIENT_CREDENTIALS:
+    async def _async_step_credentials(
+        self, user_input: Mapping[str, Any], base_url: str | None, org_id: str
+    ) -> ConfigFlowResult:
+        self._connection = {
+            CONF_ENVIRONMENT: user_input[CONF_ENVIRONMENT],
+            CONF_BASE_URL: base_url,
+            CONF_AUTH_METHOD: user_input[CONF_AUTH_METHOD],
+            CONF_ORG_ID: org_id,
+        }
+        if user_input[CONF_AUTH_METHOD] == AuthMethod.CLIENT_CREDENTIALS:
             return await self.async_step_client_credentials()
         return await self.async_step_api_token()
 
@@ -363,9 +345,7 @@ class PoderoConfigFlow(ConfigFlow, domain=DOMAIN):
                 schema, {CONF_CLIENT_ID: entry.data.get(CONF_CLIENT_ID)}
             )
         return self.async_show_form(
-            step_id="reauth_confirm",
-            data_schema=schema,
-            errors=errors,
+            step_id="reauth_confirm", data_schema=schema, errors=errors
         )
 
     # --- reconfiguration ----------------------------------------------------------------------
@@ -381,13 +361,9 @@ class PoderoConfigFlow(ConfigFlow, domain=DOMAIN):
             if url_error:
                 errors[CONF_BASE_URL] = url_error
             else:
-                self._connection = {
-                    CONF_ENVIRONMENT: user_input[CONF_ENVIRONMENT],
-                    CONF_BASE_URL: base_url,
-                    CONF_AUTH_METHOD: user_input[CONF_AUTH_METHOD],
-                    CONF_ORG_ID: entry.data[CONF_ORG_ID],
-                }
-                return await self._async_step_credentials()
+                return await self._async_step_credentials(
+                    user_input, base_url, entry.data[CONF_ORG_ID]
+                )
         suggested = user_input or {
             key: entry.data.get(key)
             for key in (CONF_ENVIRONMENT, CONF_BASE_URL, CONF_AUTH_METHOD)

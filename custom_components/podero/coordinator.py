@@ -1,15 +1,12 @@
 """Coordinators by cadence: one per device type, one for the owner-level charging settings.
 
-Each coordinator's update is exactly one request, so Home Assistant's own machinery carries
-failure and recovery logging (once per coordinator), `Retry-After` and availability per device
-type. The energy job has a coordinator of its own (energy.py).
-
-Decided once for every coordinator: a 429 keeps the last data on screen. The update fails with
-`UpdateFailed(retry_after=...)` (Home Assistant waits as asked, capped at an hour, and logs it
-once), while entities stay available with the values they had (`throttled`).
+Each update is one request, so Home Assistant's machinery logs failure and recovery once per
+coordinator, honours Retry-After and handles availability per device type (the energy job has
+its own coordinator, energy.py). Decided once for all: a 429 fails the update with
+`UpdateFailed(retry_after=...)` (capped at an hour) while entities keep showing the last data.
 """
 
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, override
 
@@ -58,14 +55,14 @@ _OUTCOME_UNKNOWN = (
 def update_failed(err: PoderoError) -> UpdateFailed:
     """Build the translated failure of an update; a 429 carries its (capped) Retry-After."""
     translated = translated_error(err)
-    placeholders = translated.translation_placeholders
-    retry_after = None
+    placeholders, retry_after = translated.translation_placeholders, None
     if isinstance(err, PoderoRateLimitError):
-        wait = err.retry_after
-        retry_after = min(
-            DEFAULT_RETRY_AFTER.total_seconds() if wait is None else wait,
-            MAX_RETRY_AFTER.total_seconds(),
+        wait = (
+            DEFAULT_RETRY_AFTER.total_seconds()
+            if err.retry_after is None
+            else err.retry_after
         )
+        retry_after = min(wait, MAX_RETRY_AFTER.total_seconds())
         placeholders = {"retry_after": f"{retry_after:.0f}"}
     failed = UpdateFailed(
         translation_domain=DOMAIN,
@@ -101,7 +98,7 @@ class PoderoCoordinator[T](DataUpdateCoordinator[T]):
         )
         self.client = client
         self.interval = interval
-        # Write sequence: what a read that started before a write returned must not undo.
+        # Write sequence: a read that started before a write returned must not undo it.
         self._writes = 0
         self._written: dict[str, int] = {}
 
@@ -123,21 +120,14 @@ class PoderoCoordinator[T](DataUpdateCoordinator[T]):
         """Return what the entities of one subject show; None if it is absent."""
         raise NotImplementedError
 
-    async def async_write(self, request: Awaitable[Any]) -> Any:
-        """Send a write and show Podero's answer at once."""
-        answer = await self.async_call(request)
-        self._async_store(answer)
-        return answer
-
     def _async_store(self, answer: Any) -> None:
         raise NotImplementedError
 
     @property
     def throttled(self) -> bool:
         """Whether the last update failed only because Podero asked to wait."""
-        return not self.last_update_success and isinstance(
-            getattr(self.last_exception, "__cause__", None), PoderoRateLimitError
-        )
+        cause = getattr(self.last_exception, "__cause__", None)
+        return not self.last_update_success and isinstance(cause, PoderoRateLimitError)
 
     @property
     def usable(self) -> bool:
@@ -147,9 +137,9 @@ class PoderoCoordinator[T](DataUpdateCoordinator[T]):
     async def async_call[R](self, request: Awaitable[R]) -> R:
         """Await an API call made for the user; failures become translated errors.
 
-        A rejected credential also starts reauthentication, since no retry can fix it. When
-        the answer to a write got lost (timeout, 5xx, garbled), Podero may have applied it
-        anyway: this coordinator reads again, so entities show what Podero has.
+        A rejected credential starts reauthentication, since no retry can fix it. When the
+        answer to a write got lost (timeout, 5xx, garbled), Podero may have applied it anyway:
+        this coordinator reads again, so entities show what Podero has.
         """
         try:
             return await request
@@ -162,13 +152,19 @@ class PoderoCoordinator[T](DataUpdateCoordinator[T]):
                 )
             raise translated_error(err) from err
 
+    async def async_write(self, request: Awaitable[Any]) -> Any:
+        """Send a write and show Podero's answer at once."""
+        answer = await self.async_call(request)
+        self._async_store(answer)
+        return answer
+
     @callback
     def _async_show(self, key: str, data: T) -> None:
         """Show data a write returned.
 
-        The polling interval is kept (a write refreshes one item, not the whole list), unless
-        the last update failed: then the answer proves Podero reachable and is shown as HA's
-        own manual update does.
+        The polling interval is kept (a write refreshes one item, not the list), unless the last
+        update failed: then the answer proves Podero reachable and is shown as HA's own manual
+        update does.
         """
         self._writes += 1
         self._written[key] = self._writes
@@ -209,7 +205,7 @@ class DeviceCoordinator(PoderoCoordinator[dict[str, Device]]):
 
     @override
     def subject(self, subject_id: str) -> Device | None:
-        """One device, if listed."""
+        """Return one device, if listed."""
         return self.devices.get(subject_id)
 
     @override
@@ -218,19 +214,17 @@ class DeviceCoordinator(PoderoCoordinator[dict[str, Device]]):
         self.update_interval = self._next_interval(has_devices=True)
         mark = self._writes
         listed = await self.client.list_devices(self.model)
-        written = self._written_since(mark)
-        current = self.devices
-        devices = _reuse_unchanged(
-            current,
-            (
-                current[device.id]
-                if device.id in written and device.id in current
-                else device
-                for device in listed
-            ),
-        )
-        if self._boost_until is not None and not any(
-            getattr(device, "boost_state", None) is BoostState.REQUESTED
+        written, current = self._written_since(mark), self.devices
+        devices: dict[str, Device] = {}
+        for device in listed:
+            kept = current.get(device.id)
+            # A device written during the read keeps the write's answer; an unchanged one
+            # keeps its object, so its entities can skip writing the same state.
+            fresh = device.id not in written and kept != device
+            devices[device.id] = device if fresh or kept is None else kept
+        if not any(
+            isinstance(device, ElectricVehicle | Wallbox)
+            and device.boost_state is BoostState.REQUESTED
             for device in devices.values()
         ):
             self._boost_until = None
@@ -255,23 +249,12 @@ class DeviceCoordinator(PoderoCoordinator[dict[str, Device]]):
 
     async def async_boost(self, device_id: str, *, start: bool) -> None:
         """Start (or cancel) a boost, then follow the type until the boost has started."""
-        model: type[ElectricVehicle | Wallbox] = self.model  # type: ignore[assignment]
         boost = self.client.start_boost if start else self.client.cancel_boost
-        await self.async_call(boost(model, device_id))
+        await self.async_call(boost(self.model, device_id))  # type: ignore[arg-type]
         self._boost_until = dt_util.utcnow() + BOOST_POLL_TIMEOUT
         if not self.throttled:  # else the read after Retry-After comes first
             self.update_interval = BOOST_POLL_INTERVAL
             self._schedule_refresh()
-
-
-def _reuse_unchanged(
-    old: Mapping[str, Device], fresh: Iterable[Device]
-) -> dict[str, Device]:
-    """Index a fresh list, reusing unchanged objects so entities can skip identical writes."""
-    return {
-        device.id: kept if (kept := old.get(device.id)) == device else device
-        for device in fresh
-    }
 
 
 class ChargingConfigCoordinator(PoderoCoordinator[ChargingConfig | None]):
@@ -289,11 +272,7 @@ class ChargingConfigCoordinator(PoderoCoordinator[ChargingConfig | None]):
         super().__init__(hass, entry, client, "charging-config", DISCOVERY_INTERVAL)
         self._devices = devices
         self._retry_interval = retry_interval
-
-    @property
-    def account_id(self) -> str:
-        """Identifier of the service device that carries the owner-level settings."""
-        return f"{self.client.user_id}_account"
+        self.account_id = f"{client.user_id}_account"
 
     @property
     def applies(self) -> bool:

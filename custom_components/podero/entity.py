@@ -1,14 +1,13 @@
 """The base entity, and the one place where devices and their entities come and go.
 
-An entity shows one *subject* of its coordinator: a device (device-type coordinators), the
-owner's charging settings (the account device) or a device's sessions and savings (the energy
-coordinator). Platforms stay declarative: descriptions keyed by `Source` say what exists.
+An entity shows one *subject* of its coordinator: a device, the owner's charging settings (the
+account device) or a device's sessions and savings. Descriptions keyed by `Source` say which.
 """
 
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any, Literal, override
 
 from homeassistant.core import HomeAssistant, callback
@@ -89,6 +88,11 @@ class PoderoEntity[T](CoordinatorEntity[PoderoCoordinator[Any]]):
         subject: T | None = self.coordinator.subject(self.subject_id)
         return subject
 
+    def read[R](self, fn: Callable[[T], R] | None) -> R | None:
+        """Apply a description's function to the subject (None without either)."""
+        subject = self.subject
+        return None if subject is None or fn is None else fn(subject)
+
     @property
     @override
     def available(self) -> bool:
@@ -106,7 +110,7 @@ class PoderoEntity[T](CoordinatorEntity[PoderoCoordinator[Any]]):
         # entity shows can have changed; skipping saves thousands of writes on large accounts.
         written = (self.subject, self.available)
         if (
-            self._written is not None
+            self._written
             and written[0] is self._written[0]
             and written[1] == self._written[1]
         ):
@@ -180,11 +184,35 @@ def _subjects(
             return coordinator, coordinator.devices
 
 
+type Descriptions = Mapping[Source, Sequence[PoderoEntityDescription[Any]]]
+type SetupEntry = Callable[
+    [HomeAssistant, PoderoConfigEntry, AddConfigEntryEntitiesCallback],
+    Coroutine[Any, Any, None],
+]
+
+
+def platform_setup(
+    descriptions: Descriptions, entity_class: type[PoderoEntity[Any]]
+) -> SetupEntry:
+    """Build a platform's `async_setup_entry`: its entities now and as subjects appear."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: PoderoConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        async_setup_platform_entities(
+            entry, async_add_entities, descriptions, entity_class
+        )
+
+    return async_setup_entry
+
+
 @callback
 def async_setup_platform_entities(
     entry: PoderoConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
-    descriptions: Mapping[Source, Sequence[PoderoEntityDescription[Any]]],
+    descriptions: Descriptions,
     entity_class: type[PoderoEntity[Any]],
 ) -> None:
     """Add entities for every subject now, and for subjects that appear later.
@@ -201,48 +229,36 @@ def async_setup_platform_entities(
     created: dict[tuple[Source, str], set[str]] = {}
     examined: dict[tuple[Source, str], Any] = {}
 
-    def info(
-        source: Source, subject_id: str, subject: Any, names: Callable[[], Counter[Any]]
-    ) -> DeviceInfo:
-        if source == ACCOUNT:
-            return DeviceInfo(
-                identifiers={(DOMAIN, subject_id)},
-                entry_type=DeviceEntryType.SERVICE,
-                manufacturer="Podero",
-                translation_key="account",
-            )
-        if isinstance(source, EnergyOf):
-            # The device itself is registered by its own entities.
-            return DeviceInfo(identifiers={(DOMAIN, subject_id)})
-        return device_info(subject, ambiguous=names()[_base_name(subject)] > 1)
-
     @callback
     def add_new_entities(source: Source) -> None:
         coordinator, subjects = _subjects(runtime, source)
+        # Counted once per pass, and only when a device gets new entities.
+        names = cache(lambda: Counter(map(_base_name, runtime.all_devices().values())))
         new: list[PoderoEntity[Any]] = []
-        counted: list[Counter[Any]] = []
-
-        def names() -> Counter[Any]:
-            # Counted once per pass, and only when a device gets new entities.
-            if not counted:
-                counted.append(
-                    Counter(_base_name(d) for d in runtime.all_devices().values())
-                )
-            return counted[0]
-
         for subject_id, subject in subjects.items():
             key = (source, subject_id)
             if examined.get(key) is subject:
                 continue
             examined[key] = subject
             done = created.setdefault(key, set())
-            device: DeviceInfo | None = None
             for description in descriptions[source]:
                 if description.key in done or not description.exists_fn(subject):
                     continue
-                device = device or info(source, subject_id, subject, names)
+                if source == ACCOUNT:
+                    info = DeviceInfo(
+                        identifiers={(DOMAIN, subject_id)},
+                        entry_type=DeviceEntryType.SERVICE,
+                        manufacturer="Podero",
+                        translation_key="account",
+                    )
+                elif isinstance(source, EnergyOf):
+                    # The device itself is registered by its own entities.
+                    info = DeviceInfo(identifiers={(DOMAIN, subject_id)})
+                else:
+                    ambiguous = names()[_base_name(subject)] > 1
+                    info = device_info(subject, ambiguous=ambiguous)
                 done.add(description.key)
-                new.append(entity_class(coordinator, subject_id, description, device))
+                new.append(entity_class(coordinator, subject_id, description, info))
         for key in [k for k in examined if k[0] == source and k[1] not in subjects]:
             if not registry.async_get_device_by_identifier(
                 (DOMAIN, key[1]), entry.entry_id
@@ -254,9 +270,10 @@ def async_setup_platform_entities(
 
     for source in descriptions:
         add_new_entities(source)
-        coordinator, _ = _subjects(runtime, source)
         entry.async_on_unload(
-            coordinator.async_add_listener(partial(add_new_entities, source))
+            _subjects(runtime, source)[0].async_add_listener(
+                partial(add_new_entities, source)
+            )
         )
 
 

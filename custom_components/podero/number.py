@@ -11,9 +11,7 @@ from homeassistant.components.number import (
     NumberMode,
 )
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower
-from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import (
     ChargingConfig,
@@ -24,14 +22,13 @@ from .api import (
     SolarInverter,
 )
 from .const import DOMAIN
-from .data import PoderoConfigEntry
 from .entity import (
     ACCOUNT,
     PoderoEntity,
     PoderoEntityDescription,
     SetFn,
     Source,
-    async_setup_platform_entities,
+    platform_setup,
     write_device,
 )
 
@@ -51,13 +48,10 @@ class PoderoNumberDescription[T](PoderoEntityDescription[T], NumberEntityDescrip
     validate_fn: Callable[[T, int], None] = lambda _subject, _value: None
 
 
-def _invalid(key: str, **placeholders: Any) -> ServiceValidationError:
+def _invalid(key: str, **placeholders: object) -> ServiceValidationError:
+    texts = {name: str(value) for name, value in placeholders.items()}
     return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={
-            name: str(value) for name, value in placeholders.items()
-        },
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=texts
     )
 
 
@@ -77,12 +71,7 @@ def _check_max_battery(inverter: SolarInverter, value: int) -> None:
 
 def _check_band(start: int | None, stop: int | None, band: int | None) -> None:
     """Podero rejects thresholds closer together than the devices' hysteresis band."""
-    if (
-        start is not None
-        and stop is not None
-        and band is not None
-        and start + stop < band
-    ):
+    if band and start is not None and stop is not None and start + stop < band:
         raise _invalid("hems_band_too_narrow", band=band, start=start, stop=stop)
 
 
@@ -90,60 +79,53 @@ def _write_config(update: Callable[[int], ChargingConfigUpdate]) -> SetFn[Any, i
     return lambda client, _config, value: client.update_charging_config(update(value))
 
 
+_PERCENT: dict[str, Any] = {
+    "native_min_value": 0,
+    "native_max_value": 100,
+    "native_step": 1,
+    "native_unit_of_measurement": PERCENTAGE,
+    "mode": NumberMode.SLIDER,
+}
+_BATTERY_LIMIT: dict[str, Any] = {
+    **_PERCENT,
+    "device_class": NumberDeviceClass.BATTERY,
+    "entity_category": EntityCategory.CONFIG,
+    # Battery limits exist with a battery, and go unavailable while it is disconnected.
+    "exists_fn": lambda inverter: inverter.has_battery,
+    "available_fn": lambda inverter: inverter.has_battery,
+}
+_HEMS_THRESHOLD: dict[str, Any] = {
+    "device_class": NumberDeviceClass.POWER,
+    "entity_category": EntityCategory.CONFIG,
+    "native_min_value": 0,
+    "native_max_value": HEMS_THRESHOLD_MAX_W,
+    "native_step": 10,
+    "native_unit_of_measurement": UnitOfPower.WATT,
+    "mode": NumberMode.BOX,
+}
+
 MINIMUM_CHARGE_LIMIT = PoderoNumberDescription[ElectricVehicle](
     key="minimum_charge_limit",
-    native_min_value=0,
-    native_max_value=100,
-    native_step=1,
-    native_unit_of_measurement=PERCENTAGE,
-    mode=NumberMode.SLIDER,
     value_fn=lambda vehicle: vehicle.minimum_charge_limit,
     set_fn=write_device(lambda value: DeviceUpdate(minimum_charge_limit=value)),
+    **_PERCENT,
 )
-
 MIN_BATTERY_CHARGE = PoderoNumberDescription[SolarInverter](
     key="min_battery_charge",
-    device_class=NumberDeviceClass.BATTERY,
-    entity_category=EntityCategory.CONFIG,
-    native_min_value=0,
-    native_max_value=100,
-    native_step=1,
-    native_unit_of_measurement=PERCENTAGE,
-    mode=NumberMode.SLIDER,
-    # Battery limits exist with a battery, and go unavailable while it is disconnected.
-    exists_fn=lambda inverter: inverter.has_battery,
-    available_fn=lambda inverter: inverter.has_battery,
     value_fn=lambda inverter: inverter.min_battery_charge,
     set_fn=write_device(lambda value: DeviceUpdate(min_battery_charge=value)),
     validate_fn=_check_min_battery,
+    **_BATTERY_LIMIT,
 )
-
 MAX_BATTERY_CHARGE = PoderoNumberDescription[SolarInverter](
     key="max_battery_charge",
-    device_class=NumberDeviceClass.BATTERY,
-    entity_category=EntityCategory.CONFIG,
-    native_min_value=0,
-    native_max_value=100,
-    native_step=1,
-    native_unit_of_measurement=PERCENTAGE,
-    mode=NumberMode.SLIDER,
-    # Battery limits exist with a battery, and go unavailable while it is disconnected.
-    exists_fn=lambda inverter: inverter.has_battery,
-    available_fn=lambda inverter: inverter.has_battery,
     value_fn=lambda inverter: inverter.max_battery_charge,
     set_fn=write_device(lambda value: DeviceUpdate(max_battery_charge=value)),
     validate_fn=_check_max_battery,
+    **_BATTERY_LIMIT,
 )
-
 HEMS_MIN_EXPORT = PoderoNumberDescription[ChargingConfig](
     key="hems_min_export_to_start",
-    device_class=NumberDeviceClass.POWER,
-    entity_category=EntityCategory.CONFIG,
-    native_min_value=0,
-    native_max_value=HEMS_THRESHOLD_MAX_W,
-    native_step=10,
-    native_unit_of_measurement=UnitOfPower.WATT,
-    mode=NumberMode.BOX,
     value_fn=lambda config: config.hems_min_export_to_start_w,
     set_fn=_write_config(
         lambda value: ChargingConfigUpdate(hems_min_export_to_start_w=value)
@@ -151,17 +133,10 @@ HEMS_MIN_EXPORT = PoderoNumberDescription[ChargingConfig](
     validate_fn=lambda config, value: _check_band(
         value, config.hems_max_import_before_stopping_w, config.min_band_w
     ),
+    **_HEMS_THRESHOLD,
 )
-
 HEMS_MAX_IMPORT = PoderoNumberDescription[ChargingConfig](
     key="hems_max_import_before_stopping",
-    device_class=NumberDeviceClass.POWER,
-    entity_category=EntityCategory.CONFIG,
-    native_min_value=0,
-    native_max_value=HEMS_THRESHOLD_MAX_W,
-    native_step=10,
-    native_unit_of_measurement=UnitOfPower.WATT,
-    mode=NumberMode.BOX,
     value_fn=lambda config: config.hems_max_import_before_stopping_w,
     set_fn=_write_config(
         lambda value: ChargingConfigUpdate(hems_max_import_before_stopping_w=value)
@@ -169,6 +144,7 @@ HEMS_MAX_IMPORT = PoderoNumberDescription[ChargingConfig](
     validate_fn=lambda config, value: _check_band(
         config.hems_min_export_to_start_w, value, config.min_band_w
     ),
+    **_HEMS_THRESHOLD,
 )
 
 NUMBERS: Mapping[Source, tuple[PoderoNumberDescription[Any], ...]] = {
@@ -176,15 +152,6 @@ NUMBERS: Mapping[Source, tuple[PoderoNumberDescription[Any], ...]] = {
     DeviceKind.SOLAR_INVERTER: (MIN_BATTERY_CHARGE, MAX_BATTERY_CHARGE),
     ACCOUNT: (HEMS_MIN_EXPORT, HEMS_MAX_IMPORT),
 }
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: PoderoConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Create the numbers, now and as devices appear."""
-    async_setup_platform_entities(entry, async_add_entities, NUMBERS, PoderoNumber)
 
 
 class PoderoNumber(PoderoEntity[Any], NumberEntity):
@@ -195,8 +162,7 @@ class PoderoNumber(PoderoEntity[Any], NumberEntity):
     @property
     @override
     def native_value(self) -> float | None:
-        subject = self.subject
-        return None if subject is None else self.entity_description.value_fn(subject)
+        return self.read(self.entity_description.value_fn)
 
     @override
     async def async_set_native_value(self, value: float) -> None:
@@ -206,3 +172,6 @@ class PoderoNumber(PoderoEntity[Any], NumberEntity):
         if (subject := self.subject) is not None:
             self.entity_description.validate_fn(subject, whole)
         await self.async_set(self.entity_description.set_fn, whole)
+
+
+async_setup_entry = platform_setup(NUMBERS, PoderoNumber)

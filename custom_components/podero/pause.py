@@ -1,23 +1,10 @@
-"""Timed pauses of smart optimisation that survive Home Assistant restarts.
+"""Timed pauses of smart optimisation that survive restarts (docs/actions.md has the rules).
 
-How `podero.pause_optimization` and `podero.resume_optimization` behave:
-
-- A pause without `until` turns optimisation off and schedules nothing; it also drops a resume
-  scheduled by an earlier pause of the same device.
-- A pause with `until` turns optimisation off now and back on at `until`. Pausing again replaces
-  the schedule. The schedule is written to a Store per config entry before the action returns
-  and re-armed on setup, so it survives restarts; a resume that fell due while Home Assistant
-  was down runs right after start.
-- A resume that fails (Podero down, 5xx, timeout, ...) is retried every minute until it
-  succeeds. The first failure is logged as one warning (not one per retry) and the eventual
-  success as one info line. A device Podero no longer knows (404) has its resume dropped.
-- `podero.resume_optimization` turns optimisation on now and drops the schedule.
-- Optimisation turned back on while a resume is scheduled (the smart-optimisation switch,
-  Podero's app, anyone) ends the pause: the scheduled resume is dropped. Turning optimisation
-  off again by hand afterwards therefore stays off; it is not turned on at the old `until`.
-  Only readings that Podero stamped (`updated_at`) later than the pause itself count, so an
-  answer to a poll that was already on its way when the pause was written cannot end it.
-- Removing the config entry deletes its Store.
+A pause with `until` turns optimisation off now and schedules turning it on, in a Store per
+config entry re-armed at setup; a pause without `until` drops an earlier schedule. A failed
+resume is retried every minute (warned once); a device Podero no longer knows drops it.
+Optimisation turned on by anyone after the pause (by Podero's `updated_at`, so a poll answer
+already under way cannot count) ends the pause.
 """
 
 from collections.abc import Mapping
@@ -234,17 +221,15 @@ class PauseScheduler:
 
 def _parse_record(record: Any) -> _Pause | None:
     """Read one persisted pause, or None if it cannot be understood."""
-    if not isinstance(record, Mapping):
-        return None
+    record = record if isinstance(record, Mapping) else {}
     until = dt_util.parse_datetime(str(record.get("until") or ""))
-    since_text = record.get("since")
-    since = dt_util.parse_datetime(str(since_text)) if since_text else None
-    try:
-        kind = DeviceKind(str(record.get("kind")))
-    except ValueError:
-        return None
-    if until is None or until.tzinfo is None:
+    since = dt_util.parse_datetime(str(record.get("since") or ""))
+    if (
+        until is None
+        or until.tzinfo is None
+        or record.get("kind") not in set(DeviceKind)
+    ):
         return None
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=dt_util.UTC)
-    return _Pause(kind, until, since)
+    return _Pause(DeviceKind(record["kind"]), until, since)

@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from typing import Any, override
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import (
     ChargingConfig,
@@ -17,14 +15,13 @@ from .api import (
     OptimizationLevel,
     SmartChargingMode,
 )
-from .data import PoderoConfigEntry
 from .entity import (
     ACCOUNT,
     PoderoEntity,
     PoderoEntityDescription,
     SetFn,
     Source,
-    async_setup_platform_entities,
+    platform_setup,
     write_device,
 )
 
@@ -81,15 +78,6 @@ SELECTS: Mapping[Source, tuple[PoderoSelectDescription[Any], ...]] = {
 }
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: PoderoConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Create the selects, now and as devices appear."""
-    async_setup_platform_entities(entry, async_add_entities, SELECTS, PoderoSelect)
-
-
 class PoderoSelect(PoderoEntity[Any], SelectEntity):
     """A Podero setting with a fixed set of choices."""
 
@@ -98,17 +86,21 @@ class PoderoSelect(PoderoEntity[Any], SelectEntity):
     @property
     @override
     def options(self) -> list[str]:
-        subject = self.subject
-        if subject is None:
-            return list(self.entity_description.fallback_options)
-        return self.entity_description.options_fn(subject)
+        options = self.read(self.entity_description.options_fn)
+        return (
+            list(self.entity_description.fallback_options)
+            if options is None
+            else options
+        )
 
     @property
     @override
     def current_option(self) -> str | None:
-        subject = self.subject
-        return None if subject is None else self.entity_description.value_fn(subject)
+        return self.read(self.entity_description.value_fn)
 
     @override
     async def async_select_option(self, option: str) -> None:
         await self.async_set(self.entity_description.set_fn, option)
+
+
+async_setup_entry = platform_setup(SELECTS, PoderoSelect)

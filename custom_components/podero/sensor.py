@@ -20,8 +20,6 @@ from homeassistant.const import (
     UnitOfPower,
     UnitOfTemperature,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .api import (
@@ -32,20 +30,19 @@ from .api import (
     DeviceStatus,
     ElectricVehicle,
     HeatPump,
+    HeatPumpMode,
     SolarInverter,
-    Wallbox,
     WallboxConnection,
     WallboxMode,
 )
 from .const import EUR
-from .data import PoderoConfigEntry
 from .energy import DeviceEnergy
 from .entity import (
     EnergyOf,
     PoderoEntity,
     PoderoEntityDescription,
     Source,
-    async_setup_platform_entities,
+    platform_setup,
 )
 
 PARALLEL_UPDATES = 0
@@ -61,39 +58,30 @@ class PoderoSensorDescription[T](PoderoEntityDescription[T], SensorEntityDescrip
     attributes_fn: Callable[[T], Mapping[str, Any] | None] | None = None
 
 
-def _enum_state[E: StrEnum](
-    states: Mapping[E, str],
-) -> Callable[[E | None], str | None]:
-    """Map API enum members to sensor states; unknown or missing values become unknown."""
-    return lambda member: None if member is None else states.get(member)
+def _state(member: StrEnum | None) -> str | None:
+    """Map an API enum member to a sensor state (lower case).
+
+    Sensor states must not read "unknown" or "unavailable" (Home Assistant's own states):
+    Podero's "unknown" is an unknown state, its "unavailable" reads "not_available".
+    """
+    if member is None or (value := member.value.lower()) == "unknown":
+        return None
+    return "not_available" if value == "unavailable" else value
 
 
-# Sensor states must not read "unknown" or "unavailable" (Home Assistant's own states), so
-# those API values map to "not_available" or to an unknown state.
-_DEVICE_STATUS = {
-    DeviceStatus.OK: "ok",
-    DeviceStatus.WARNING: "warning",
-    DeviceStatus.ERROR: "error",
-}
-_BOOST_STATE = {
-    BoostState.AVAILABLE: "available",
-    BoostState.REQUESTED: "requested",
-    BoostState.ONGOING: "ongoing",
-    BoostState.UNAVAILABLE: "not_available",
-}
-_WALLBOX_MODE = {
-    WallboxMode.READY: "ready",
-    WallboxMode.PLUGGED_IN: "plugged_in",
-    WallboxMode.CHARGING: "charging",
-    WallboxMode.UNAVAILABLE: "not_available",
-}
-_WALLBOX_CONNECTION = {member: member.value for member in WallboxConnection}
-HEAT_PUMP_MODES = ["not_optimizing", "min", "low", "mid", "max"]
+def _enum(
+    key: str, enum: type[StrEnum], read: Callable[[Any], StrEnum | None], **extra: Any
+) -> PoderoSensorDescription[Any]:
+    return PoderoSensorDescription(
+        key=key,
+        device_class=SensorDeviceClass.ENUM,
+        options=[state for member in enum if (state := _state(member))],
+        value_fn=lambda subject: _state(read(subject)),
+        **extra,
+    )
 
-device_status = _enum_state(_DEVICE_STATUS)
-boost_state = _enum_state(_BOOST_STATE)
-wallbox_mode = _enum_state(_WALLBOX_MODE)
-wallbox_connection = _enum_state(_WALLBOX_CONNECTION)
+
+HEAT_PUMP_MODES = ["not_optimizing", *(mode.value for mode in HeatPumpMode)]
 
 
 def _heat_pump_mode(pump: HeatPump) -> str | None:
@@ -131,29 +119,25 @@ def _temperature(
     )
 
 
-def _status(
-    key: str, value_fn: Callable[[Device], DeviceStatus | None]
-) -> PoderoSensorDescription[Device]:
-    return PoderoSensorDescription[Device](
-        key=key,
-        device_class=SensorDeviceClass.ENUM,
-        options=list(_DEVICE_STATUS.values()),
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        value_fn=lambda device: device_status(value_fn(device)),
-    )
+_DIAGNOSTIC: dict[str, Any] = {
+    "entity_category": EntityCategory.DIAGNOSTIC,
+    "entity_registry_enabled_default": False,
+}
 
 
 COMMON: tuple[PoderoSensorDescription[Any], ...] = (
-    _status("connection_status", lambda device: device.connection_status),
-    _status("monitoring_status", lambda device: device.monitoring_status),
-    _status("steering_status", lambda device: device.steering_status),
+    _enum(
+        "connection_status", DeviceStatus, lambda d: d.connection_status, **_DIAGNOSTIC
+    ),
+    _enum(
+        "monitoring_status", DeviceStatus, lambda d: d.monitoring_status, **_DIAGNOSTIC
+    ),
+    _enum("steering_status", DeviceStatus, lambda d: d.steering_status, **_DIAGNOSTIC),
     PoderoSensorDescription[Device](
         key="last_update",
         device_class=SensorDeviceClass.TIMESTAMP,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
         value_fn=lambda device: device.current_state_last_updated_at,
+        **_DIAGNOSTIC,
     ),
 )
 
@@ -170,9 +154,8 @@ HEAT_PUMP: tuple[PoderoSensorDescription[Any], ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfTemperature.KELVIN,
         suggested_display_precision=1,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
         value_fn=lambda pump: pump.indoor_target_temperature_offset,
+        **_DIAGNOSTIC,
     ),
     _temperature(
         "inlet_temperature", lambda pump: pump.inlet_temperature, enabled=False
@@ -215,23 +198,16 @@ ELECTRIC_VEHICLE: tuple[PoderoSensorDescription[Any], ...] = (
         device_class=SensorDeviceClass.ENERGY_STORAGE,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=1,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
         value_fn=lambda vehicle: vehicle.battery_capacity_kwh,
+        **_DIAGNOSTIC,
     ),
     PoderoSensorDescription[ElectricVehicle](
         key="charge_limit",
         native_unit_of_measurement=PERCENTAGE,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
         value_fn=lambda vehicle: vehicle.charge_target_max,
+        **_DIAGNOSTIC,
     ),
-    PoderoSensorDescription[ElectricVehicle](
-        key="boost_state",
-        device_class=SensorDeviceClass.ENUM,
-        options=list(_BOOST_STATE.values()),
-        value_fn=lambda vehicle: boost_state(vehicle.boost_state),
-    ),
+    _enum("boost_state", BoostState, lambda vehicle: vehicle.boost_state),
 )
 
 
@@ -265,26 +241,9 @@ SOLAR_INVERTER: tuple[PoderoSensorDescription[Any], ...] = (
 )
 
 WALLBOX: tuple[PoderoSensorDescription[Any], ...] = (
-    PoderoSensorDescription[Wallbox](
-        key="mode",
-        device_class=SensorDeviceClass.ENUM,
-        options=list(_WALLBOX_MODE.values()),
-        value_fn=lambda wallbox: wallbox_mode(wallbox.mode),
-    ),
-    PoderoSensorDescription[Wallbox](
-        key="connection",
-        device_class=SensorDeviceClass.ENUM,
-        options=list(_WALLBOX_CONNECTION.values()),
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        value_fn=lambda wallbox: wallbox_connection(wallbox.connection),
-    ),
-    PoderoSensorDescription[Wallbox](
-        key="boost_state",
-        device_class=SensorDeviceClass.ENUM,
-        options=list(_BOOST_STATE.values()),
-        value_fn=lambda wallbox: boost_state(wallbox.boost_state),
-    ),
+    _enum("mode", WallboxMode, lambda wallbox: wallbox.mode),
+    _enum("connection", WallboxConnection, lambda w: w.connection, **_DIAGNOSTIC),
+    _enum("boost_state", BoostState, lambda wallbox: wallbox.boost_state),
 )
 
 
@@ -379,15 +338,6 @@ SENSORS: Mapping[Source, tuple[PoderoSensorDescription[Any], ...]] = {
 }
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: PoderoConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Create the sensors, now and as devices appear."""
-    async_setup_platform_entities(entry, async_add_entities, SENSORS, PoderoSensor)
-
-
 class PoderoSensor(PoderoEntity[Any], SensorEntity):
     """A reading from a Podero device."""
 
@@ -396,19 +346,17 @@ class PoderoSensor(PoderoEntity[Any], SensorEntity):
     @property
     @override
     def native_value(self) -> StateType | datetime:
-        subject = self.subject
-        return None if subject is None else self.entity_description.value_fn(subject)
+        return self.read(self.entity_description.value_fn)
 
     @property
     @override
     def last_reset(self) -> datetime | None:
-        subject = self.subject
-        reset = self.entity_description.last_reset_fn
-        return None if subject is None or reset is None else reset(subject)
+        return self.read(self.entity_description.last_reset_fn)
 
     @property
     @override
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        subject = self.subject
-        attributes = self.entity_description.attributes_fn
-        return None if subject is None or attributes is None else attributes(subject)
+        return self.read(self.entity_description.attributes_fn)
+
+
+async_setup_entry = platform_setup(SENSORS, PoderoSensor)

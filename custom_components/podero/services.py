@@ -6,10 +6,9 @@ a time zone this system has, an `until` in the future). Every target and field i
 the first request, so a call with a bad one changes nothing.
 """
 
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import (
@@ -36,7 +35,7 @@ from .api import (
     format_time_of_day,
 )
 from .const import DOMAIN
-from .data import PoderoConfigEntry
+from .data import PoderoRuntimeData
 
 SERVICE_SET_CHARGE_POLICY = "set_charge_policy"
 SERVICE_GET_CHARGE_POLICY = "get_charge_policy"
@@ -50,15 +49,7 @@ ATTR_TIMEZONE = "timezone"
 ATTR_ENABLE = "enable"
 ATTR_UNTIL = "until"
 
-_DAY_NAMES = (
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-)
+_DAY_NAMES = "monday tuesday wednesday thursday friday saturday sunday".split()  # noqa: SIM905
 # mon..sun, and the full English names.
 WEEKDAYS = {
     **{day.value: day for day in Weekday},
@@ -106,13 +97,12 @@ def _invalid(key: str, value: object) -> ServiceValidationError:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Target:
+class _Target(NamedTuple):
     """A Home Assistant device resolved to the Podero device behind it."""
 
     ha_device_id: str
     name: str
-    entry: PoderoConfigEntry
+    runtime: PoderoRuntimeData
     device: Device
 
 
@@ -123,9 +113,9 @@ def _resolve(call: ServiceCall, *, only: DeviceKind | None = None) -> list[_Targ
         ha_device, entry = async_get_device_and_config_entry(
             call.hass, DOMAIN, ha_device_id
         )
-        podero_entry: PoderoConfigEntry = entry
+        runtime: PoderoRuntimeData = entry.runtime_data
         name = ha_device.name_by_user or ha_device.name or ha_device_id
-        listed = podero_entry.runtime_data.all_devices()
+        listed = runtime.all_devices()
         device = next(
             (
                 listed[identifier]
@@ -138,7 +128,7 @@ def _resolve(call: ServiceCall, *, only: DeviceKind | None = None) -> list[_Targ
             raise _invalid("not_a_podero_appliance", name)
         if only is not None and device.kind is not only:
             raise _invalid("not_electric_vehicle", name)
-        targets.append(_Target(ha_device_id, name, podero_entry, device))
+        targets.append(_Target(ha_device_id, name, runtime, device))
     return targets
 
 
@@ -166,7 +156,7 @@ async def _set_charge_policy(call: ServiceCall) -> None:
     if changed and timezone is None:
         timezone = call.hass.config.time_zone
     for target in targets:
-        runtime = target.entry.runtime_data
+        runtime = target.runtime
         coordinator = runtime.devices[DeviceKind.ELECTRIC_VEHICLE]
         if changed or timezone is not None:
             await coordinator.async_call(
@@ -183,17 +173,15 @@ async def _set_charge_policy(call: ServiceCall) -> None:
 async def _get_charge_policy(call: ServiceCall) -> ServiceResponse:
     vehicles: dict[str, Any] = {}
     for target in _resolve(call, only=DeviceKind.ELECTRIC_VEHICLE):
-        runtime = target.entry.runtime_data
+        runtime = target.runtime
         coordinator = runtime.devices[DeviceKind.ELECTRIC_VEHICLE]
         policy = await coordinator.async_call(
             runtime.client.get_charge_policy(target.device.id)
         )
-        vehicle = target.device
+        vehicle: ElectricVehicle = target.device  # type: ignore[assignment]
         vehicles[target.ha_device_id] = {
             "name": target.name,
-            "enabled": vehicle.is_charge_policy_enabled
-            if isinstance(vehicle, ElectricVehicle)
-            else None,
+            "enabled": vehicle.is_charge_policy_enabled,
             "timezone": policy.timezone,
             "days": {
                 day.value: {
@@ -233,47 +221,26 @@ async def _pause_optimization(call: ServiceCall) -> None:
     until = call.data.get(ATTR_UNTIL)
     moment = None if until is None else _future(until)
     for target in _resolve(call):
-        await target.entry.runtime_data.pauses.async_pause(
+        await target.runtime.pauses.async_pause(
             target.device.kind, target.device.id, moment
         )
 
 
 async def _resume_optimization(call: ServiceCall) -> None:
     for target in _resolve(call):
-        await target.entry.runtime_data.pauses.async_resume(
-            target.device.kind, target.device.id
-        )
-
-
-type Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
-_SERVICES: dict[str, tuple[Handler, vol.Schema, SupportsResponse]] = {
-    SERVICE_SET_CHARGE_POLICY: (
-        _set_charge_policy,
-        SET_CHARGE_POLICY_SCHEMA,
-        SupportsResponse.NONE,
-    ),
-    SERVICE_GET_CHARGE_POLICY: (
-        _get_charge_policy,
-        _TARGET_SCHEMA,
-        SupportsResponse.ONLY,
-    ),
-    SERVICE_PAUSE_OPTIMIZATION: (
-        _pause_optimization,
-        PAUSE_SCHEMA,
-        SupportsResponse.NONE,
-    ),
-    SERVICE_RESUME_OPTIMIZATION: (
-        _resume_optimization,
-        _TARGET_SCHEMA,
-        SupportsResponse.NONE,
-    ),
-}
+        await target.runtime.pauses.async_resume(target.device.kind, target.device.id)
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the Podero actions (once, at integration setup)."""
-    for name, (handler, schema, supports_response) in _SERVICES.items():
-        hass.services.async_register(
-            DOMAIN, name, handler, schema=schema, supports_response=supports_response
-        )
+    register = partial(hass.services.async_register, DOMAIN)
+    register(SERVICE_SET_CHARGE_POLICY, _set_charge_policy, SET_CHARGE_POLICY_SCHEMA)
+    register(
+        SERVICE_GET_CHARGE_POLICY,
+        _get_charge_policy,
+        _TARGET_SCHEMA,
+        SupportsResponse.ONLY,
+    )
+    register(SERVICE_PAUSE_OPTIMIZATION, _pause_optimization, PAUSE_SCHEMA)
+    register(SERVICE_RESUME_OPTIMIZATION, _resume_optimization, _TARGET_SCHEMA)

@@ -106,52 +106,38 @@ def _saved(point: DataPoint) -> float | None:
 
 _CONSUMED = _wh(lambda point: point.estimated_consumption)
 _GRID_IMPORT = _mean_w(lambda point: point.export_power_to_grid_w, -1)
+_GRID_EXPORT = _mean_w(lambda point: point.export_power_to_grid_w)
+_SOLAR = _mean_w(lambda point: point.solar_production_w)
+_HOUSEHOLD = _mean_w(lambda point: point.household_consumption_w)
+_BATTERY_IN = _mean_w(lambda point: point.battery_charge_discharge_power_w, -1)
+_BATTERY_OUT = _mean_w(lambda point: point.battery_charge_discharge_power_w)
 _KWH = UnitOfEnergy.KILO_WATT_HOUR
 
+
+def _series(*rows: tuple[str, str, str, Amount]) -> tuple[Series, ...]:
+    return tuple(Series(*row) for row in rows)
+
+
+# Per device type: key (part of the statistic id, a contract), name suffix, unit, amount.
 SERIES: Mapping[DeviceKind, tuple[Series, ...]] = {
-    DeviceKind.HEAT_PUMP: (
-        Series("consumption", "consumption", _KWH, _CONSUMED),
-        Series("cost", "cost", EUR, _priced(_CONSUMED)),
-        Series("savings", "savings", EUR, _saved),
+    DeviceKind.HEAT_PUMP: _series(
+        ("consumption", "consumption", _KWH, _CONSUMED),
+        ("cost", "cost", EUR, _priced(_CONSUMED)),
+        ("savings", "savings", EUR, _saved),
     ),
-    DeviceKind.ELECTRIC_VEHICLE: (
-        Series("charged_energy", "charged energy", _KWH, _CONSUMED),
-        Series("cost", "charging cost", EUR, _priced(_CONSUMED)),
-        Series("savings", "savings", EUR, _saved),
+    DeviceKind.ELECTRIC_VEHICLE: _series(
+        ("charged_energy", "charged energy", _KWH, _CONSUMED),
+        ("cost", "charging cost", EUR, _priced(_CONSUMED)),
+        ("savings", "savings", EUR, _saved),
     ),
-    DeviceKind.SOLAR_INVERTER: (
-        Series(
-            "solar_production",
-            "solar production",
-            _KWH,
-            _mean_w(lambda point: point.solar_production_w),
-        ),
-        Series("grid_import", "grid import", _KWH, _GRID_IMPORT),
-        Series(
-            "grid_export",
-            "grid export",
-            _KWH,
-            _mean_w(lambda point: point.export_power_to_grid_w),
-        ),
-        Series(
-            "household_consumption",
-            "household consumption",
-            _KWH,
-            _mean_w(lambda point: point.household_consumption_w),
-        ),
-        Series(
-            "battery_charge",
-            "battery charge",
-            _KWH,
-            _mean_w(lambda point: point.battery_charge_discharge_power_w, -1),
-        ),
-        Series(
-            "battery_discharge",
-            "battery discharge",
-            _KWH,
-            _mean_w(lambda point: point.battery_charge_discharge_power_w),
-        ),
-        Series("grid_cost", "grid cost", EUR, _priced(_GRID_IMPORT)),
+    DeviceKind.SOLAR_INVERTER: _series(
+        ("solar_production", "solar production", _KWH, _SOLAR),
+        ("grid_import", "grid import", _KWH, _GRID_IMPORT),
+        ("grid_export", "grid export", _KWH, _GRID_EXPORT),
+        ("household_consumption", "household consumption", _KWH, _HOUSEHOLD),
+        ("battery_charge", "battery charge", _KWH, _BATTERY_IN),
+        ("battery_discharge", "battery discharge", _KWH, _BATTERY_OUT),
+        ("grid_cost", "grid cost", EUR, _priced(_GRID_IMPORT)),
     ),
 }
 MODELS: Mapping[DeviceKind, type[HeatPump | ElectricVehicle | SolarInverter]] = {

@@ -10,17 +10,14 @@ from homeassistant.components.switch import (
     SwitchEntityDescription,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Device, DeviceKind, DeviceUpdate, ElectricVehicle
-from .data import PoderoConfigEntry
 from .entity import (
     PoderoEntity,
     PoderoEntityDescription,
     SetFn,
     Source,
-    async_setup_platform_entities,
+    platform_setup,
     write_device,
 )
 
@@ -58,15 +55,6 @@ SWITCHES: Mapping[Source, tuple[PoderoSwitchDescription[Any], ...]] = {
 }
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: PoderoConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Create the switches of every device, now and as devices appear."""
-    async_setup_platform_entities(entry, async_add_entities, SWITCHES, PoderoSwitch)
-
-
 class PoderoSwitch(PoderoEntity[Any], SwitchEntity):
     """A Podero setting that is on or off."""
 
@@ -75,8 +63,7 @@ class PoderoSwitch(PoderoEntity[Any], SwitchEntity):
     @property
     @override
     def is_on(self) -> bool | None:
-        subject = self.subject
-        return None if subject is None else self.entity_description.value_fn(subject)
+        return self.read(self.entity_description.value_fn)
 
     @override
     async def async_turn_on(self, **kwargs: Any) -> None:
@@ -85,3 +72,6 @@ class PoderoSwitch(PoderoEntity[Any], SwitchEntity):
     @override
     async def async_turn_off(self, **kwargs: Any) -> None:
         await self.async_set(self.entity_description.set_fn, False)
+
+
+async_setup_entry = platform_setup(SWITCHES, PoderoSwitch)

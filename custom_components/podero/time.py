@@ -6,17 +6,14 @@ from datetime import time
 from typing import Any, override
 
 from homeassistant.components.time import TimeEntity, TimeEntityDescription
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import DeviceKind, DeviceUpdate, ElectricVehicle
-from .data import PoderoConfigEntry
 from .entity import (
     PoderoEntity,
     PoderoEntityDescription,
     SetFn,
     Source,
-    async_setup_platform_entities,
+    platform_setup,
     write_device,
 )
 
@@ -42,15 +39,6 @@ TIMES: Mapping[Source, tuple[PoderoTimeDescription[Any], ...]] = {
 }
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: PoderoConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Create the time entities, now and as devices appear."""
-    async_setup_platform_entities(entry, async_add_entities, TIMES, PoderoTime)
-
-
 class PoderoTime(PoderoEntity[Any], TimeEntity):
     """A Podero time-of-day setting (minutes resolution)."""
 
@@ -59,9 +47,11 @@ class PoderoTime(PoderoEntity[Any], TimeEntity):
     @property
     @override
     def native_value(self) -> time | None:
-        subject = self.subject
-        return None if subject is None else self.entity_description.value_fn(subject)
+        return self.read(self.entity_description.value_fn)
 
     @override
     async def async_set_value(self, value: time) -> None:
         await self.async_set(self.entity_description.set_fn, value)
+
+
+async_setup_entry = platform_setup(TIMES, PoderoTime)

@@ -2,120 +2,13 @@
 
 Kept free of Home Assistant so it can be published as its own package: it needs only aiohttp and
 yarl, takes an injected `aiohttp.ClientSession`, returns typed models and raises typed errors.
+The package re-exports the public names each module defines.
 """
 
-from .auth import ClientCredentialsAuth, PasswordAuth, PoderoAuth, StaticTokenAuth
-from .changes import (
-    ChargePolicyUpdate,
-    ChargingConfigUpdate,
-    DeviceUpdate,
-    format_time_of_day,
-)
-from .client import PoderoClient, SessionPage
-from .errors import (
-    PoderoAuthenticationError,
-    PoderoConflictError,
-    PoderoConnectionError,
-    PoderoError,
-    PoderoForbiddenError,
-    PoderoInsecureUrlError,
-    PoderoInvalidIdError,
-    PoderoInvalidUrlError,
-    PoderoMalformedResponseError,
-    PoderoNotFoundError,
-    PoderoRateLimitError,
-    PoderoResponseError,
-    PoderoServerError,
-    PoderoTimeoutError,
-    PoderoValidationError,
-)
-from .models import (
-    DEVICE_MODELS,
-    PERSONAL_FIELDS,
-    BoostState,
-    ChargingConfig,
-    ChargingSession,
-    DataPoint,
-    DayChargePolicy,
-    Device,
-    DeviceKind,
-    DeviceModel,
-    DeviceStatus,
-    ElectricVehicle,
-    HeatPump,
-    HeatPumpMode,
-    ModeAvailability,
-    OptimizationLevel,
-    OrganisationUser,
-    PendingAction,
-    SavingsPeriod,
-    SmartChargingMode,
-    SolarInverter,
-    Wallbox,
-    WallboxConnection,
-    WallboxMode,
-    Weekday,
-    WeeklyChargePolicy,
-)
-from .parsing import wire_names
-from .transport import DEFAULT_REQUEST_TIMEOUT_S
-from .validation import is_loopback_host, normalize_base_url, validate_uuid
-
-__all__ = [
-    "DEFAULT_REQUEST_TIMEOUT_S",
-    "DEVICE_MODELS",
-    "PERSONAL_FIELDS",
-    "BoostState",
-    "ChargePolicyUpdate",
-    "ChargingConfig",
-    "ChargingConfigUpdate",
-    "ChargingSession",
-    "ClientCredentialsAuth",
-    "DataPoint",
-    "DayChargePolicy",
-    "Device",
-    "DeviceKind",
-    "DeviceModel",
-    "DeviceStatus",
-    "DeviceUpdate",
-    "ElectricVehicle",
-    "HeatPump",
-    "HeatPumpMode",
-    "ModeAvailability",
-    "OptimizationLevel",
-    "OrganisationUser",
-    "PasswordAuth",
-    "PendingAction",
-    "PoderoAuth",
-    "PoderoAuthenticationError",
-    "PoderoClient",
-    "PoderoConflictError",
-    "PoderoConnectionError",
-    "PoderoError",
-    "PoderoForbiddenError",
-    "PoderoInsecureUrlError",
-    "PoderoInvalidIdError",
-    "PoderoInvalidUrlError",
-    "PoderoMalformedResponseError",
-    "PoderoNotFoundError",
-    "PoderoRateLimitError",
-    "PoderoResponseError",
-    "PoderoServerError",
-    "PoderoTimeoutError",
-    "PoderoValidationError",
-    "SavingsPeriod",
-    "SessionPage",
-    "SmartChargingMode",
-    "SolarInverter",
-    "StaticTokenAuth",
-    "Wallbox",
-    "WallboxConnection",
-    "WallboxMode",
-    "Weekday",
-    "WeeklyChargePolicy",
-    "format_time_of_day",
-    "is_loopback_host",
-    "normalize_base_url",
-    "validate_uuid",
-    "wire_names",
-]
+from .auth import *
+from .changes import *
+from .client import *
+from .errors import *
+from .models import *
+from .transport import DEFAULT_REQUEST_TIMEOUT_S as DEFAULT_REQUEST_TIMEOUT_S
+from .validation import *

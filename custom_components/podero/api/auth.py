@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import json
 import logging
 import time
-from typing import Any, override
+from typing import Any, ClassVar, override
 from urllib.parse import quote_plus
 
 import aiohttp
@@ -46,10 +46,8 @@ class AccessToken:
 class PoderoAuth(ABC):
     """Supplies the Bearer token for API requests."""
 
-    @property
-    @abstractmethod
-    def can_renew(self) -> bool:
-        """Whether a rejected token can be replaced without the user's help."""
+    # Whether a rejected token can be replaced without the user's help.
+    can_renew: ClassVar[bool] = False
 
     @property
     @abstractmethod
@@ -76,11 +74,6 @@ class StaticTokenAuth(PoderoAuth):
 
     @property
     @override
-    def can_renew(self) -> bool:
-        return False
-
-    @property
-    @override
     def secrets(self) -> tuple[str, ...]:
         return (self._token,)
 
@@ -92,6 +85,8 @@ class StaticTokenAuth(PoderoAuth):
 class _GrantAuth(PoderoAuth):
     """Shared caching and renewal for the OAuth grants."""
 
+    can_renew = True
+
     def __init__(
         self, *, timeout: float, clock: Callable[[], float] = time.monotonic
     ) -> None:
@@ -100,11 +95,6 @@ class _GrantAuth(PoderoAuth):
         self._clock = clock
         self._current: AccessToken | None = None
         self._lock = asyncio.Lock()
-
-    @property
-    @override
-    def can_renew(self) -> bool:
-        return True
 
     @override
     async def token(self, session: aiohttp.ClientSession, base_url: str) -> str:
@@ -141,8 +131,8 @@ class _GrantAuth(PoderoAuth):
         body: Mapping[str, Any],
         *,
         authorization: str | None = None,
-    ) -> Mapping[str, Any]:
-        """POST a token request and return the decoded answer, mapping failures to our errors."""
+    ) -> tuple[AccessToken, Mapping[str, Any]]:
+        """POST a token request; return the token to cache and the whole answer."""
         headers = {"Cache-Control": "no-cache"}
         if authorization is not None:
             headers["Authorization"] = authorization
@@ -172,15 +162,13 @@ class _GrantAuth(PoderoAuth):
             ) from err
         if not isinstance(data, Mapping) or not as_str(data.get("access_token")):
             raise PoderoMalformedResponseError("Token endpoint sent no access_token")
-        return data
-
-    def _access_token(self, data: Mapping[str, Any]) -> AccessToken:
-        """Build the cached token; without `expires_in` assume the documented 10 h."""
+        # Without `expires_in`, assume the documented 10 h.
         lifetime = as_float(data.get("expires_in")) or 36000.0
         margin = min(EXPIRY_MARGIN_S, lifetime / 10)
-        return AccessToken(
+        token = AccessToken(
             value=data["access_token"], renew_at=self._clock() + lifetime - margin
         )
+        return token, data
 
 
 class ClientCredentialsAuth(_GrantAuth):
@@ -209,7 +197,7 @@ class ClientCredentialsAuth(_GrantAuth):
     async def _fetch(
         self, session: aiohttp.ClientSession, base_url: str
     ) -> AccessToken:
-        data = await self._post_token(
+        token, _ = await self._post_token(
             session,
             base_url + TOKEN_PATH,
             {"grant_type": "client_credentials"},
@@ -219,7 +207,7 @@ class ClientCredentialsAuth(_GrantAuth):
                 quote_plus(self._client_id), quote_plus(self._client_secret)
             ),
         )
-        return self._access_token(data)
+        return token
 
 
 class PasswordAuth(_GrantAuth):
@@ -250,29 +238,18 @@ class PasswordAuth(_GrantAuth):
         self, session: aiohttp.ClientSession, base_url: str
     ) -> AccessToken:
         url = base_url + PASSWORD_TOKEN_PATH
-        data: Mapping[str, Any] | None = None
-        if self._refresh_token:
+        answer: tuple[AccessToken, Mapping[str, Any]] | None = None
+        if refresh := self._refresh_token:
+            body = {"grant_type": "refresh_token", "refresh_token": refresh}
             try:
-                data = await self._post_token(
-                    session,
-                    url,
-                    {
-                        "grant_type": "refresh_token",
-                        "refresh_token": self._refresh_token,
-                    },
-                )
+                answer = await self._post_token(session, url, body)
             except PoderoAuthenticationError:
                 # A spent or revoked refresh token: fall back to the password once.
                 self._refresh_token = None
-        if data is None:
-            data = await self._post_token(
-                session,
-                url,
-                {
-                    "grant_type": "password",
-                    "username": self._username,
-                    "password": self._password,
-                },
+        if answer is None:
+            body = {"grant_type": "password", "username": self._username}
+            answer = await self._post_token(
+                session, url, {**body, "password": self._password}
             )
-        self._refresh_token = as_str(data.get("refresh_token"))
-        return self._access_token(data)
+        self._refresh_token = as_str(answer[1].get("refresh_token"))
+        return answer[0]

@@ -59,7 +59,7 @@ class PoderoClient:
         json_loads: JsonLoads = json.loads,
     ) -> None:
         """Bind the client; raises PoderoInvalidUrlError / PoderoInvalidIdError on bad input."""
-        self._transport = Transport(
+        self._transport = transport = Transport(
             session,
             normalize_base_url(base_url),
             auth,
@@ -69,6 +69,7 @@ class PoderoClient:
         self._org_id = validate_uuid(org_id, "organisation id")
         self._user_id = None if user_id is None else validate_uuid(user_id, "user id")
         self._notes = Notes()
+        self._request = transport.request
 
     @property
     def base_url(self) -> str:
@@ -119,7 +120,7 @@ class PoderoClient:
     async def get_device[D: Device](self, model: type[D], device_id: str) -> D:
         """Read one device, including the `actions` only the detail view carries."""
         path = self._device_path(model, device_id)
-        return self._parse_device(model, await self._request("GET", path))
+        return self._parse_one(model, await self._request("GET", path), identified=True)
 
     async def update_device[D: Device](
         self, model: type[D], device_id: str, update: DeviceUpdate
@@ -127,7 +128,7 @@ class PoderoClient:
         """Change some settings of a device (partial PUT) and return the updated device."""
         path = self._device_path(model, device_id)
         answer = await self._request("PUT", path, body=to_wire(update))
-        return self._parse_device(model, answer)
+        return self._parse_one(model, answer, identified=True)
 
     async def start_boost(
         self, model: type[ElectricVehicle | Wallbox], device_id: str
@@ -150,15 +151,16 @@ class PoderoClient:
     async def get_charge_policy(self, vehicle_id: str) -> WeeklyChargePolicy:
         """Read an EV's weekly charge policy."""
         path = self._device_path(ElectricVehicle, vehicle_id, "charge-policy")
-        return self._parse_policy(await self._request("GET", path))
+        answer = as_mapping(await self._request("GET", path))
+        return self._parse_one(WeeklyChargePolicy, answer.get("data"))
 
     async def update_charge_policy(
         self, vehicle_id: str, update: ChargePolicyUpdate
     ) -> WeeklyChargePolicy:
         """Change some weekdays of an EV's weekly policy; days not given keep their values."""
         path = self._device_path(ElectricVehicle, vehicle_id, "charge-policy")
-        answer = await self._request("PUT", path, body=update.to_json())
-        return self._parse_policy(answer)
+        answer = as_mapping(await self._request("PUT", path, body=update.to_json()))
+        return self._parse_one(WeeklyChargePolicy, answer.get("data"))
 
     async def get_current_session(self, vehicle_id: str) -> ChargingSession | None:
         """Return the EV's active charging session, or None when it is not in one."""
@@ -251,18 +253,16 @@ class PoderoClient:
 
     async def get_charging_config(self) -> ChargingConfig:
         """Read the user's smart-charging mode, HEMS thresholds and live status."""
-        return self._parse_config(
-            await self._request("GET", self._user_path("charging-config"))
-        )
+        path = self._user_path("charging-config")
+        return self._parse_one(ChargingConfig, await self._request("GET", path))
 
     async def update_charging_config(
         self, update: ChargingConfigUpdate
     ) -> ChargingConfig:
         """Change the mode and/or thresholds for all of the user's charging devices."""
         path = self._user_path("charging-config")
-        return self._parse_config(
-            await self._request("PUT", path, body=to_wire(update))
-        )
+        answer = await self._request("PUT", path, body=to_wire(update))
+        return self._parse_one(ChargingConfig, answer)
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -276,19 +276,6 @@ class PoderoClient:
     def _device_path(self, model: type[Device], device_id: str, *segments: str) -> str:
         device = validate_uuid(device_id, f"{model.kind.value} id")
         return self._user_path(model.kind.value, device, *segments)
-
-    async def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        body: Any = None,
-        params: Mapping[str, str] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Any:
-        return await self._transport.request(
-            method, path, body=body, params=params, headers=headers
-        )
 
     async def _list(self, path: str, params: Mapping[str, str] | None) -> list[Any]:
         data = await self._request("GET", path, params=params)
@@ -307,23 +294,14 @@ class PoderoClient:
             if item is not None and (not identified or _has_uuid(item))
         ]
 
-    def _parse_device[D: Device](self, model: type[D], data: Any) -> D:
-        device = model.parse(data, self._notes)
-        if device is None or not _has_uuid(device):
-            raise PoderoMalformedResponseError(f"Expected a {model.kind.value} object")
-        return device
-
-    def _parse_policy(self, data: Any) -> WeeklyChargePolicy:
-        policy = WeeklyChargePolicy.parse(as_mapping(data).get("data"), self._notes)
-        if policy is None:
-            raise PoderoMalformedResponseError("Expected a charge policy")
-        return policy
-
-    def _parse_config(self, data: Any) -> ChargingConfig:
-        config = ChargingConfig.parse(data, self._notes)
-        if config is None:
-            raise PoderoMalformedResponseError("Expected a charging configuration")
-        return config
+    def _parse_one[M: Model](
+        self, model: type[M], data: Any, *, identified: bool = False
+    ) -> M:
+        """Parse an answer that must be one `model` (with a UUID id if `identified`)."""
+        parsed = model.parse(data, self._notes)
+        if parsed is None or (identified and not _has_uuid(parsed)):
+            raise PoderoMalformedResponseError(f"Expected a {model.__name__}")
+        return parsed
 
 
 def _has_uuid(item: Any) -> bool:

@@ -1,10 +1,7 @@
-"""Typed models of the Podero Partner API payloads.
+"""Typed models of the Podero Partner API payloads, each field declared once (see `parsing`).
 
-Each field is declared once (see `parsing`): its type says how it is read, `wire()` says where
-it lives when that is not its own name. Every model keeps the payload it came from in `raw`
-(excluded from equality), so nothing the API sends is lost for diagnostics, while equality
-compares only the fields we interpret: two refreshes with the same readings produce equal
-objects and need no state writes.
+Devices and the charging configuration keep their payload in `raw` (not compared), so nothing is
+lost for diagnostics while two refreshes with the same readings give equal objects.
 """
 
 from collections.abc import Mapping
@@ -398,7 +395,7 @@ class SavingsPeriod(Model):
 # Payload fields that identify a person or a place, or carry a signed link: diagnostics
 # redact them wherever they occur.
 PERSONAL_FIELDS = frozenset(
-    {
+    [
         "owner",
         "email",
         "first_name",
@@ -416,5 +413,5 @@ PERSONAL_FIELDS = frozenset(
         "resolution_link",
         "url",
         "user_id",
-    }
+    ]
 )

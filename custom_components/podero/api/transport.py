@@ -5,7 +5,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from functools import partial
 import json
 import logging
 import math
@@ -36,6 +35,13 @@ DEFAULT_REQUEST_TIMEOUT_S: Final = 15.0
 _MAX_MESSAGE_LENGTH = 300
 
 type JsonLoads = Callable[[bytes], Any]
+
+
+_PLAIN_ERRORS: dict[int, type[PoderoResponseError]] = {
+    401: PoderoAuthenticationError,
+    403: PoderoForbiddenError,
+    404: PoderoNotFoundError,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +80,12 @@ class Transport:
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Send one API request and decode the answer; every failure is a PoderoError."""
-        send = partial(
-            self._send, method, path=path, body=body, params=params, headers=headers
-        )
+        options = {"json": body, "params": params, "headers": headers}
         token = await self.auth.token(self.session, self.base_url)
-        response = await send(token=token)
+        response = await self._send(method, path, options, token)
         if response.status == 401 and self.auth.can_renew:
             token = await self.auth.renew(self.session, self.base_url, token)
-            response = await send(token=token)
+            response = await self._send(method, path, options, token)
         if 200 <= response.status < 300:
             if not response.body.strip():
                 return None
@@ -94,17 +98,10 @@ class Transport:
         raise self._error(response)
 
     async def _send(
-        self,
-        method: str,
-        *,
-        path: str,
-        body: Any,
-        params: Mapping[str, str] | None,
-        headers: Mapping[str, str] | None,
-        token: str,
+        self, method: str, path: str, options: Mapping[str, Any], token: str
     ) -> _Response:
         headers = {
-            **(headers or {}),
+            **(options["headers"] or {}),
             "Authorization": f"Bearer {token}",
             "Accept": "application/json",
         }
@@ -115,8 +112,8 @@ class Transport:
                 async with self.session.request(
                     method,
                     self.base_url + path,
-                    json=body,
-                    params=params,
+                    json=options["json"],
+                    params=options["params"],
                     headers=headers,
                     allow_redirects=False,
                 ) as response:
@@ -152,12 +149,8 @@ class Transport:
         except ValueError:
             body = None
         message = self.scrub(_describe(body) or f"HTTP {status}")
-        if status == 401:
-            return PoderoAuthenticationError(status, message)
-        if status == 403:
-            return PoderoForbiddenError(status, message)
-        if status == 404:
-            return PoderoNotFoundError(status, message)
+        if plain := _PLAIN_ERRORS.get(status):
+            return plain(status, message)
         if status == 409:
             conflict = _conflict_body(body)
             state, reason = (
