@@ -365,3 +365,22 @@ async def test_absurd_retry_after_only_quiets_the_endpoint(
     assert coordinator.last_exception.retry_after == 3600
     assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
     assert hass.states.get(EV_SWITCH).state == "on"
+
+
+async def test_a_throttled_type_that_starts_failing_goes_unavailable(
+    hass: HomeAssistant,
+    podero: SimulatedPodero,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """429 then 5xx: HA sees two failures in a row, yet the last data must no longer show."""
+    await setup_integration(hass, config_entry)
+    podero.simulator.faults.script("429", count=1, match=HEAT_PUMPS, retry_after=60)
+    podero.simulator.faults.script("5xx", count=1, match=HEAT_PUMPS)
+
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)  # 429: keeps the last data
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
+    await advance(hass, freezer, timedelta(seconds=60))  # 5xx: stale now
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_UNAVAILABLE
+    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"

@@ -1,10 +1,8 @@
 """Config flow: environment and credentials, then the user whose devices to show.
 
-Steps: `user` (environment, custom URL, authentication method, organisation id) ->
-`api_token` or `client_credentials` -> `user_select` (a dropdown of the organisation's users,
-or a text field for the user id where listing users is not allowed). Reauth asks for new
-credentials of the same method; reconfigure changes environment, URL and credentials of the
-same account. Every entry is validated against the API before it is saved.
+`user` -> `api_token` | `client_credentials` -> `user_select` (a list of the organisation's
+users, or a text field where listing is not allowed). Reauth asks for new credentials of the
+same method; reconfigure changes environment, URL and credentials. All is checked against the API.
 """
 
 from collections.abc import Mapping
@@ -17,14 +15,9 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
-    OptionsFlowWithReload,
 )
-from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import callback
 from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -55,23 +48,18 @@ from .connection import create_client
 from .const import (
     CONF_API_TOKEN,
     CONF_AUTH_METHOD,
-    CONF_BACKFILL_DAYS,
     CONF_BASE_URL,
     CONF_CLIENT_ID,
     CONF_CLIENT_SECRET,
     CONF_ENVIRONMENT,
     CONF_ORG_ID,
     CONF_USER_ID,
-    DEFAULT_BACKFILL,
-    DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     ENVIRONMENT_URLS,
-    MAX_BACKFILL,
-    MAX_SCAN_INTERVAL,
-    MIN_SCAN_INTERVAL,
     AuthMethod,
     Environment,
 )
+from .options_flow import PoderoOptionsFlow
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -88,14 +76,6 @@ def _choice(key: str, options: type[StrEnum]) -> SelectSelector:
         options=list(options), translation_key=key, mode=SelectSelectorMode.LIST
     )
     return SelectSelector(config)
-
-
-def _whole(low: float, high: float, unit: str) -> probatio.All[Any]:
-    """Ask for a whole number in a box; Coerce(int) rejects the "nan" the selector allows."""
-    config = NumberSelectorConfig(
-        min=low, max=high, step=1, unit_of_measurement=unit, mode=NumberSelectorMode.BOX
-    )
-    return probatio.All(NumberSelector(config), probatio.Coerce(int))
 
 
 def _connection_schema(*, with_org_id: bool) -> probatio.Schema:
@@ -124,18 +104,6 @@ CREDENTIAL_SCHEMAS = {
         }
     ),
 }
-OPTIONS_SCHEMA = probatio.Schema(
-    {
-        probatio.Required(
-            CONF_SCAN_INTERVAL, default=int(DEFAULT_SCAN_INTERVAL.total_seconds())
-        ): _whole(
-            MIN_SCAN_INTERVAL.total_seconds(), MAX_SCAN_INTERVAL.total_seconds(), "s"
-        ),
-        probatio.Required(CONF_BACKFILL_DAYS, default=DEFAULT_BACKFILL.days): _whole(
-            1, MAX_BACKFILL.days, "d"
-        ),
-    }
-)
 
 
 def _base_url(user_input: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -165,12 +133,13 @@ def _clean_credentials(user_input: Mapping[str, Any]) -> dict[str, str] | None:
 
 def _error_key(err: PoderoError) -> str:
     """Return the form error for a failed API check."""
-    if isinstance(err, PoderoAuthenticationError):
-        return "invalid_auth"
-    if isinstance(err, PoderoForbiddenError | PoderoNotFoundError):
-        return "forbidden"
-    if isinstance(err, PoderoConnectionError | PoderoResponseError):
-        return "cannot_connect"
+    for error_types, key in (
+        (PoderoAuthenticationError, "invalid_auth"),
+        (PoderoForbiddenError | PoderoNotFoundError, "forbidden"),
+        (PoderoConnectionError | PoderoResponseError, "cannot_connect"),
+    ):
+        if isinstance(err, error_types):
+            return key
     _LOGGER.error("Unexpected answer from Podero while setting up: %s", err)
     return "unknown"
 
@@ -406,20 +375,3 @@ class PoderoConfigFlow(ConfigFlow, domain=DOMAIN):
         except PoderoError as err:
             return _error_key(err)
         return None
-
-
-class PoderoOptionsFlow(OptionsFlowWithReload):
-    """Tune how often Podero is polled and how much history is imported."""
-
-    async def async_step_init(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Choose the polling interval and the history window."""
-        if user_input is not None:
-            return self.async_create_entry(data=user_input)
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(
-                OPTIONS_SCHEMA, self.config_entry.options
-            ),
-        )

@@ -98,23 +98,41 @@ class PoderoCoordinator[T](DataUpdateCoordinator[T]):
         )
         self.client = client
         self.interval = interval
-        # Write sequence: a read that started before a write returned must not undo it.
+        # Write sequence: a read that started before a write returned must not undo it, and
+        # while reads fail, a subject written during the last read still shows that answer.
         self._writes = 0
         self._written: dict[str, int] = {}
+        self._read_mark = 0
+        self._shown: tuple[bool, frozenset[str]] = (False, frozenset())
 
     @override
     async def _async_update_data(self) -> T:
+        mark = self._read_mark = self._writes
         try:
-            return await self._async_fetch()
+            data = await self._async_fetch(mark)
         except PoderoAuthenticationError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except PoderoError as err:
             raise update_failed(err) from err
+        return data
 
-    async def _async_fetch(self) -> T:
+    async def _async_fetch(self, mark: int) -> T:
         raise NotImplementedError
+
+    @callback
+    @override
+    def _async_refresh_finished(self) -> None:
+        # HA tells nobody when one failed update follows another, but what entities may show
+        # can change all the same: a 429 turned into a 5xx (or back), a write's answer aged.
+        if self._shown != (shown := self._showing()):
+            self._shown = shown
+            if not self.last_update_success:
+                self.async_update_listeners()
+
+    def _showing(self) -> tuple[bool, frozenset[str]]:
+        return self.throttled, self._written_since(self._read_mark)
 
     def subject(self, subject_id: str) -> Any:
         """Return what the entities of one subject show; None if it is absent."""
@@ -129,10 +147,15 @@ class PoderoCoordinator[T](DataUpdateCoordinator[T]):
         cause = getattr(self.last_exception, "__cause__", None)
         return not self.last_update_success and isinstance(cause, PoderoRateLimitError)
 
-    @property
-    def usable(self) -> bool:
-        """Whether entities may show this coordinator's data."""
-        return self.data is not None and (self.last_update_success or self.throttled)
+    def shows(self, subject_id: str) -> bool:
+        """Whether entities may show a subject: data current, throttled or written since."""
+        if self.data is None:
+            return False
+        return (
+            self.last_update_success
+            or self.throttled
+            or self._written.get(subject_id, 0) > self._read_mark
+        )
 
     async def async_call[R](self, request: Awaitable[R]) -> R:
         """Await an API call made for the user; failures become translated errors.
@@ -160,18 +183,11 @@ class PoderoCoordinator[T](DataUpdateCoordinator[T]):
 
     @callback
     def _async_show(self, key: str, data: T) -> None:
-        """Show data a write returned.
-
-        The polling interval is kept (a write refreshes one item, not the list), unless the last
-        update failed: then the answer proves Podero reachable and is shown as HA's own manual
-        update does.
-        """
+        """Show data a write returned (it refreshes one item: the polling goes on as planned)."""
         self._writes += 1
         self._written[key] = self._writes
-        if not self.last_update_success:
-            self.async_set_updated_data(data)
-            return
         self.data = data
+        self._shown = self._showing()
         self.async_update_listeners()
 
     def _written_since(self, mark: int) -> frozenset[str]:
@@ -209,10 +225,9 @@ class DeviceCoordinator(PoderoCoordinator[dict[str, Device]]):
         return self.devices.get(subject_id)
 
     @override
-    async def _async_fetch(self) -> dict[str, Device]:
+    async def _async_fetch(self, mark: int) -> dict[str, Device]:
         # Until this read succeeds, ask again on the regular cadence.
         self.update_interval = self._next_interval(has_devices=True)
-        mark = self._writes
         listed = await self.client.list_devices(self.model)
         written, current = self._written_since(mark), self.devices
         devices: dict[str, Device] = {}
@@ -285,11 +300,10 @@ class ChargingConfigCoordinator(PoderoCoordinator[ChargingConfig | None]):
         return self.data if self.applies else None
 
     @override
-    async def _async_fetch(self) -> ChargingConfig | None:
+    async def _async_fetch(self, mark: int) -> ChargingConfig | None:
         if not self.applies:
             return None
         self.update_interval = self._retry_interval
-        mark = self._writes
         config = await self.client.get_charging_config()
         self.update_interval = DISCOVERY_INTERVAL
         # Settings written while the read was in flight are newer than what it returned.

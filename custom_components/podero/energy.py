@@ -87,7 +87,7 @@ class EnergyCoordinator(PoderoCoordinator[dict[str, DeviceEnergy]]):
         self._check_sessions()  # what "changed" is measured against
 
     @override
-    async def _async_fetch(self) -> dict[str, DeviceEnergy]:
+    async def _async_fetch(self, mark: int) -> dict[str, DeviceEnergy]:
         self.update_interval = HISTORY_INTERVAL
         now = dt_util.utcnow()
         devices = [

@@ -98,7 +98,7 @@ class PoderoEntity[T](CoordinatorEntity[PoderoCoordinator[Any]]):
     def available(self) -> bool:
         subject = self.subject
         return (
-            self.coordinator.usable
+            self.coordinator.shows(self.subject_id)
             and subject is not None
             and self.entity_description.available_fn(subject)
         )

@@ -8,6 +8,7 @@ The package re-exports the public names each module defines.
 from .auth import *
 from .changes import *
 from .client import *
+from .enums import *
 from .errors import *
 from .models import *
 from .transport import DEFAULT_REQUEST_TIMEOUT_S as DEFAULT_REQUEST_TIMEOUT_S

@@ -9,7 +9,8 @@ from datetime import time
 from enum import StrEnum
 from typing import Any
 
-from .models import DayChargePolicy, OptimizationLevel, SmartChargingMode, Weekday
+from .enums import OptimizationLevel, SmartChargingMode, Weekday
+from .models import DayChargePolicy
 
 
 def format_time_of_day(value: time) -> str:

@@ -142,9 +142,16 @@ class Model:
         fields_, known = _plan(cls)
         values: dict[str, Any] = {}
         for spec in fields_:
-            raw: object = data
-            for key in spec.path:
-                raw = as_mapping(raw).get(key)
+            if len(spec.path) == 1:  # most fields: no nested lookup
+                raw: object = data.get(spec.path[0])
+            else:
+                raw = data
+                for key in spec.path:
+                    raw = (
+                        raw.get(key)
+                        if isinstance(raw, dict)
+                        else as_mapping(raw).get(key)
+                    )
             value = values[spec.name] = spec.read(raw, notes)
             if value is None and spec.required:
                 return None
