@@ -4,17 +4,24 @@ The rest of the soak sees the integration as a user would: through Home Assistan
 entity and device registries, actions, config entry state and flows, and the simulator behind
 it. What Home Assistant does not expose (a poll counter, a forced refresh, why entities are
 down) comes from here, so a change to the integration's coordinators only touches this module.
+
+The integration polls with one coordinator per device type; a soak cycle is one scan interval,
+so it counts poll rounds: a round is complete once every device type the account has was
+polled. The charging settings and the energy job run on slower cadences and are not counted.
 """
 
+import asyncio
 from collections.abc import Callable
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
+from custom_components.podero.api import Device, DeviceKind
 from custom_components.podero.const import DEFAULT_SCAN_INTERVAL
-from custom_components.podero.coordinator import PoderoCoordinator
-from custom_components.podero.data import PoderoData
+from custom_components.podero.coordinator import DeviceCoordinator, PoderoCoordinator
+from custom_components.podero.data import PoderoRuntimeData
 
 # One soak cycle is one polling interval.
 SCAN_S = DEFAULT_SCAN_INTERVAL.total_seconds()
@@ -27,36 +34,78 @@ class Integration:
         """Bind to the entry's runtime objects (the entry must be loaded)."""
         self.hass = hass
         self.entry = entry
-        self._coordinator: PoderoCoordinator = entry.runtime_data.coordinator
+        self._data: PoderoRuntimeData = entry.runtime_data
+        self._polled: set[DeviceKind] = set()
+
+    def _coordinators(self) -> list[PoderoCoordinator[Any]]:
+        """The device-type coordinators and the charging settings' one."""
+        return [*self._data.devices.values(), self._data.charging]
 
     def count_refreshes(self, callback: Callable[[], None]) -> None:
-        """Call `callback` as each poll starts (Home Assistant has no public counter)."""
-        update = self._coordinator._async_update_data  # noqa: SLF001
+        """Call `callback` as each poll round starts its last poll.
 
-        async def counted() -> PoderoData:
-            callback()
+        Home Assistant has no public counter. The round's member types are those listing
+        devices when a poll starts; types the account lacks are looked for on the slow
+        discovery cadence and would otherwise stretch a round to half an hour.
+        """
+        for kind, coordinator in self._data.devices.items():
+            self._count(kind, coordinator, callback)
+
+    def _count(
+        self,
+        kind: DeviceKind,
+        coordinator: DeviceCoordinator,
+        callback: Callable[[], None],
+    ) -> None:
+        update = coordinator._async_update_data  # noqa: SLF001
+
+        async def counted() -> dict[str, Device]:
+            self._polled.add(kind)
+            present = {k for k, c in self._data.devices.items() if c.devices}
+            if self._polled >= present:
+                self._polled.clear()
+                callback()
             return await update()
 
-        self._coordinator._async_update_data = counted  # type: ignore[method-assign]  # noqa: SLF001
+        coordinator._async_update_data = counted  # type: ignore[method-assign]  # noqa: SLF001
 
     async def async_request_refresh(self) -> None:
         """Ask for a refresh as the update action or an automation would (debounced)."""
-        await self._coordinator.async_request_refresh()
+        await asyncio.gather(
+            *(
+                coordinator.async_request_refresh()
+                for coordinator in self._coordinators()
+            )
+        )
 
     async def async_refresh_all(self) -> None:
         """Refresh everything now, whether or not polling is still scheduled."""
-        await self._coordinator.async_refresh()
+        await asyncio.gather(
+            *(coordinator.async_refresh() for coordinator in self._coordinators())
+        )
 
     def refresh_ok(self) -> bool:
-        """Tell whether the last refresh succeeded as a whole."""
-        return self._coordinator.last_update_success
+        """Tell whether every coordinator's last update succeeded (or was only throttled)."""
+        return all(
+            coordinator.last_update_success or coordinator.throttled
+            for coordinator in self._coordinators()
+        )
 
     def describe_down(self) -> str:
-        """Say which parts of the account the integration currently has no data for."""
-        data = self._coordinator.data
+        """Say which coordinators' last update failed, and whether it was a 429."""
+        failing = [
+            coordinator.name
+            for coordinator in self._coordinators()
+            if not coordinator.last_update_success and not coordinator.throttled
+        ]
+        throttled = [
+            coordinator.name
+            for coordinator in self._coordinators()
+            if coordinator.throttled
+        ]
         return (
-            f"types down: {sorted(str(kind) for kind in data.unavailable)}, "
-            f"charging config: {data.charging_config is not None}"
+            f"failing: {failing}, throttled: {throttled}, "
+            f"charging config: {self._data.charging.data is not None}"
         )
 
     def account_prefix(self) -> str:
