@@ -7,11 +7,7 @@ from typing import Any
 
 from homeassistant.const import CONF_SCAN_INTERVAL, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import (
-    ConfigEntryAuthFailed,
-    ConfigEntryNotReady,
-    HomeAssistantError,
-)
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
@@ -94,41 +90,34 @@ async def async_setup_entry(hass: HomeAssistant, entry: PoderoConfigEntry) -> bo
 async def _async_first_refresh(
     coordinators: Iterable[PoderoCoordinator[Any]], *, required: bool
 ) -> None:
-    """Read each coordinator once; setup fails only if none could be read (when required).
+    """Read each coordinator once; a failed one is logged here and retried on its cadence.
 
-    Rejected credentials always start reauthentication. A coordinator that failed is logged
-    once here and retried on its regular cadence.
+    Setup fails (HA retries it) only if no required coordinator could be read, and asks for
+    new credentials if Podero rejected them, or refused every device list.
     """
     pending = list(coordinators)
     results = await asyncio.gather(
         *(coordinator.async_config_entry_first_refresh() for coordinator in pending),
         return_exceptions=True,
     )
-    failures = [error for error in results if isinstance(error, BaseException)]
-    for error in failures:
-        if not isinstance(error, HomeAssistantError):
-            raise error
-        if isinstance(error, ConfigEntryAuthFailed):
-            raise error
-    # ConfigEntryNotReady <- UpdateFailed <- the client's error.
-    forbidden = [
-        error
-        for error in failures
-        if isinstance(getattr(error.__cause__, "__cause__", None), PoderoForbiddenError)
-    ]
-    if failures and len(forbidden) == len(pending):
-        raise ConfigEntryAuthFailed(
-            translation_domain=DOMAIN, translation_key="auth_failed"
-        ) from forbidden[0]
-    if required and len(failures) == len(pending):
-        raise failures[0]
-    for coordinator, result in zip(pending, results, strict=True):
-        if isinstance(result, ConfigEntryNotReady):
-            LOGGER.warning(
-                "Reading %s failed at start-up, retrying: %s",
-                coordinator.name,
-                result,
-            )
+    failed = {c: error for c, error in zip(pending, results, strict=True) if error}
+    for error in failed.values():
+        if not isinstance(error, ConfigEntryNotReady):
+            raise error  # rejected credentials, or a bug
+    if required and len(failed) == len(pending):
+        # ConfigEntryNotReady <- UpdateFailed <- the client's error
+        causes = [
+            getattr(error.__cause__, "__cause__", None) for error in failed.values()
+        ]
+        if all(isinstance(cause, PoderoForbiddenError) for cause in causes):
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from causes[0]
+        raise next(iter(failed.values()))
+    for coordinator, error in failed.items():
+        LOGGER.warning(
+            "Reading %s failed at start-up, retrying: %s", coordinator.name, error
+        )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: PoderoConfigEntry) -> bool:

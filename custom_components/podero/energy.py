@@ -1,9 +1,7 @@
 """The hourly energy job: statistics import, and each device's sessions and savings as its data.
 
-It runs a minute after setup (Home Assistant is busy starting, and a backfill can wait), then
-hourly. A device whose history cannot be read is logged once and keeps its last figures; the
-other devices are not held up. An EV's current session is also read when it is plugged in or
-out, or starts or stops charging.
+A minute after setup, then hourly; a device whose history cannot be read keeps its figures
+(logged once). An EV's session is also read when it is plugged in or out, or (stops) charging.
 """
 
 import asyncio

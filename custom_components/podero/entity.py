@@ -108,7 +108,7 @@ class PoderoEntity[T](CoordinatorEntity[PoderoCoordinator[Any]]):
     def _handle_coordinator_update(self) -> None:
         # The coordinator reuses unchanged objects, so identity tells whether anything this
         # entity shows can have changed; skipping saves thousands of writes on large accounts.
-        written = (self.subject, self.available)
+        written = (self.subject, self.coordinator.shows(self.subject_id))
         if (
             self._written
             and written[0] is self._written[0]

@@ -1,9 +1,7 @@
 """Repair issues for what only the user can fix: reconnecting a device's manufacturer login.
 
-Podero loses access to a device when the owner's login at the manufacturer's cloud lapses
-(`is_authenticated` false, or a pending `reauthenticate` action). Home Assistant cannot do
-that for the user, so it is raised as a repair issue naming the device, and withdrawn as soon
-as Podero reports the device connected again (or no longer lists it).
+Raised while Podero reports the owner's manufacturer login lapsed; withdrawn as soon as Podero
+reports the device connected again (or no longer lists it).
 """
 
 from homeassistant.core import HomeAssistant, callback

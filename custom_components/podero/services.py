@@ -1,9 +1,7 @@
 """The integration's actions: weekly EV charge policy and timed optimisation pauses.
 
-Fields are validated by the schemas (Home Assistant's validators), device targets resolved with
-Home Assistant's helper; what remains here are the checks only Podero's domain knows (an EV,
-a time zone this system has, an `until` in the future). Every target and field is checked before
-the first request, so a call with a bad one changes nothing.
+Schemas check the fields and HA's helper resolves the devices; here only Podero's domain checks
+remain. Everything is checked before the first request, so a bad call changes nothing.
 """
 
 from datetime import datetime, time

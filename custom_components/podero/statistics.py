@@ -1,10 +1,8 @@
-"""Podero's 15-minute series as hourly long-term statistics, ready for the Energy dashboard.
+"""Podero's 15-minute series as hourly external statistics (`podero:<device>_<series>`).
 
-Each heat pump, EV and inverter's series is read with one request and imported into the
-recorder as external statistics (`podero:<device>_<series>`). The first import backfills a
-configurable window; later imports start a few hours before the last imported hour, so late
-corrections by Podero replace what was imported before. Statistics are cumulative sums in UTC
-hours, so days with a clock change simply have 23 or 25 rows in local time.
+One request per device and run. The first run backfills; later runs start a few hours before
+the last imported hour, so Podero's late corrections replace what was imported. Sums are in UTC
+hours, so clock-change days have 23 or 25 local rows.
 """
 
 from collections.abc import Callable, Iterable, Mapping

@@ -18,7 +18,7 @@ from scripts.lib.develop_config import HA_LOG, podero_log_errors
 from scripts.lib.develop_processes import Watched, wait_for
 
 # The Podero series the Energy dashboard uses, by role: (simulator device kind, series key of
-# custom_components/podero/history.py SERIES).
+# custom_components/podero/statistics.py SERIES).
 ENERGY_SERIES = {
     "grid_import": ("inverters", "grid_import"),
     "grid_export": ("inverters", "grid_export"),
@@ -37,7 +37,7 @@ STATISTICS_TIMEOUT_S = 240.0
 def statistic_id(device_id: str, series: str) -> str:
     """The external statistic id the integration imports a device's series under.
 
-    The scheme of custom_components/podero/history.py, restated so the script does not import
+    The scheme of custom_components/podero/statistics.py, restated so the script does not import
     Home Assistant: `podero:<device id, lower case, `_` for `-`>_<series>`.
     """
     return f"podero:{device_id.replace('-', '_').lower()}_{series}"

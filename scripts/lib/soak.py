@@ -23,7 +23,8 @@ A write that returned must be on the server (checked in the simulator's state), 
 did not reach the server must raise; lost writes = attempted - confirmed - reported failed.
 Unhandled exceptions are exceptions that reached the event loop's handler plus ERROR log records
 with a traceback from Home Assistant or the integration. Home Assistant's own "Error fetching
-podero data" (no traceback) when a whole refresh fails is expected and reported apart.
+podero <coordinator> data" (no traceback), once per failing coordinator, is expected and
+reported apart.
 
 Human-readable progress and summary on stderr; the last stdout line is one JSON object. Exit
 status 0 when the acceptance criteria hold, 1 when one does not (named on stderr), 2 on a bad

@@ -2,7 +2,8 @@
 
 Unhandled exceptions are exceptions that reached the event loop's handler plus ERROR log
 records with a traceback from Home Assistant or the integration. Home Assistant's own "Error
-fetching podero data" (no traceback) when a whole refresh fails is expected and reported apart.
+fetching podero <coordinator> data" (no traceback), once per failing coordinator, is expected
+and reported apart.
 """
 
 import argparse
@@ -182,7 +183,7 @@ def report(found: Findings, watch: Watch, result: dict[str, Any]) -> list[str]:
         (f"{n:>4} x {reason}" for reason, n in found.failure_reasons.most_common(8)),
     )
     show(
-        "errors logged without a traceback (expected for total outages):",
+        "errors logged without a traceback (Home Assistant logs each failing coordinator once):",
         (f"{n:>4} x {text}" for text, n in watch.errors.most_common(6)),
     )
     show(

@@ -1,8 +1,6 @@
-"""Async client for the Podero Partner API (no Home Assistant imports).
+"""Async client for the Podero Partner API: no Home Assistant imports, so it can ship alone.
 
-Kept free of Home Assistant so it can be published as its own package: it needs only aiohttp and
-yarl, takes an injected `aiohttp.ClientSession`, returns typed models and raises typed errors.
-The package re-exports the public names each module defines.
+It needs only aiohttp and yarl; the package re-exports the public names each module defines.
 """
 
 from .auth import *

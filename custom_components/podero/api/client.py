@@ -1,8 +1,7 @@
-"""Async client for the Podero Partner API v2.0.
+"""Async client for the Podero Partner API v2.0, bound to one organisation and user.
 
-One client is bound to one organisation and (optionally) one user. It owns no session: the caller
-injects an `aiohttp.ClientSession` and closes it. All ids are checked to be UUIDs before they are
-put into a URL, every request has a timeout, and every failure surfaces as a typed `PoderoError`.
+It owns no session (the caller injects one), checks every id to be a UUID before it goes into a
+URL, times out every request, and raises every failure as a typed `PoderoError`.
 """
 
 from collections.abc import Iterable, Mapping
@@ -133,11 +132,7 @@ class PoderoClient:
     async def start_boost(
         self, model: type[ElectricVehicle | Wallbox], device_id: str
     ) -> None:
-        """Charge now, or arm a boost for the next session if unplugged.
-
-        Raises PoderoConflictError (reason `already_charging`, `fully_charged`, ...) when the
-        device cannot boost in its current state.
-        """
+        """Charge now (or arm a boost for the next plug-in); a 409 says why it cannot."""
         await self._request("POST", self._device_path(model, device_id, "boost"))
 
     async def cancel_boost(
@@ -203,11 +198,7 @@ class PoderoClient:
         resolution: str = "15MIN",
         keywords: Iterable[str] | None = None,
     ) -> list[DataPoint]:
-        """Read a device's time series between two instants (`fill-missing` always on).
-
-        Without `fill-missing` the API answers 400 for a range without data; with it, periods
-        without data come back with null values, which the caller can skip.
-        """
+        """Read a device's time series (`fill-missing`: a range without data is no 400)."""
         params = {
             "from_datetime": _utc_iso(start),
             "to_datetime": _utc_iso(end),

@@ -283,11 +283,7 @@ class ChargingSession(Model):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DataPoint(Model):
-    """One period of a device's time series (the series the integration imports).
-
-    Per the API, consumption fields are Wh per period, `*_w` fields average W over the
-    period (export and battery discharge positive) and `price` EUR/MWh.
-    """
+    """One period of a device's time series: consumption in Wh, `*_w` mean W, price EUR/MWh."""
 
     time: datetime = wire(required=True)
     price: float | None

@@ -1,9 +1,8 @@
 """Declarative, tolerant parsing of JSON payloads into frozen dataclasses.
 
-Podero's docs are incomplete (README, "API assumptions"): any field may be missing, null or of
-another type, and enums grow. A model declares each field once - its type, and with `wire()`
-where it lives when that is not its own name - and `Model.parse` reads each with the reader its
-type calls for. Readers never raise: what they cannot read is None, noted once per client.
+Any field may be missing, null or of another type, and enums grow (README, "API assumptions").
+A model declares each field once - its type, and `wire()` where it lives - and `Model.parse`
+reads it with the reader its type calls for; what cannot be read is None, noted once per client.
 """
 
 from collections.abc import Callable, Mapping
