@@ -218,8 +218,10 @@ async def test_type_failing_at_start_up_is_retried_at_the_next_refresh(
     assert hass.states.get(HEAT_PUMP_SWITCH) is None
     assert hass.states.get(EV_SWITCH).state == "on"
     assert podero_log_lines(caplog, logging.WARNING) == [
-        "Reading podero heat-pumps failed at start-up, retrying: "
-        "Podero had a server error (HTTP 503). Try again later"
+        (
+            "Reading podero heat-pumps failed at start-up, retrying: "
+            "Podero had a server error (HTTP 503). Try again later"
+        )
     ]
 
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
@@ -273,8 +275,10 @@ async def test_rate_limit_logs_once_and_once_on_recovery(
         assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
 
     assert podero_log_lines(caplog, logging.ERROR) == [
-        "Error fetching podero heat-pumps data: "
-        "Podero asked to slow down. Try again in 60 seconds"
+        (
+            "Error fetching podero heat-pumps data: "
+            "Podero asked to slow down. Try again in 60 seconds"
+        )
     ]
     assert podero_log_lines(caplog, logging.INFO) == [
         "Fetching podero heat-pumps data recovered"
