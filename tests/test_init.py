@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
@@ -17,7 +17,7 @@ from custom_components.podero.api import DeviceKind
 from custom_components.podero.const import DOMAIN
 from podero_simulator.scenarios import HEAT_PUMP_ID, WALLBOX_ID
 
-from .helpers import SimulatedPodero, advance, pause_store_key, setup_integration
+from .helpers import SimulatedPodero, advance, setup_integration
 
 GONE_ID = "e6f8a0b2-5c7d-4e9f-8a1b-2c3d4e5f6a7b"
 
@@ -68,6 +68,24 @@ async def test_devices(
     assert devices == snapshot
 
 
+async def test_entities_disabled_by_default(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    config_entry: MockConfigEntry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Which entities of every platform a new installation starts with disabled."""
+    await setup_integration(hass, config_entry)
+
+    entries = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
+    disabled = sorted(
+        entry.entity_id
+        for entry in entries
+        if entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    )
+    assert disabled == snapshot
+
+
 async def test_api_down_at_setup_retries_until_it_answers(
     hass: HomeAssistant,
     podero: SimulatedPodero,
@@ -89,21 +107,6 @@ async def test_api_down_at_setup_retries_until_it_answers(
 
     assert config_entry.state is ConfigEntryState.LOADED
     assert len(entry_devices(hass, config_entry)) == 5
-
-
-async def test_rejected_credentials_at_setup_start_reauthentication(
-    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
-) -> None:
-    """A 401 at setup is a setup error, and the user is asked for new credentials."""
-    podero.simulator.revoke_tokens()
-
-    await setup_integration(hass, config_entry)
-
-    assert config_entry.state is ConfigEntryState.SETUP_ERROR
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert len(flows) == 1
-    assert flows[0]["context"]["source"] == SOURCE_REAUTH
-    assert flows[0]["context"]["entry_id"] == config_entry.entry_id
 
 
 # --- removing devices ---------------------------------------------------------------------
@@ -212,23 +215,9 @@ async def test_a_device_of_a_failing_type_cannot_be_removed(
 
 
 async def test_removing_the_entry(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    """A removed entry takes its devices, entities and stored schedule with it."""
-    heat_pump = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, HEAT_PUMP_ID), loaded_entry.entry_id
-    )
-    assert heat_pump is not None
-    await hass.services.async_call(
-        DOMAIN,
-        "pause_optimization",
-        {"device_id": heat_pump.id, "until": "2026-01-15T12:00:00+00:00"},
-        blocking=True,
-    )
-    assert pause_store_key(loaded_entry.entry_id) in hass_storage
-
+    """A removed entry takes its devices and entities with it (its Store: test_pause.py)."""
     await hass.config_entries.async_remove(loaded_entry.entry_id)
     await hass.async_block_till_done()
 
@@ -239,4 +228,3 @@ async def test_removing_the_entry(
         er.async_entries_for_config_entry(er.async_get(hass), loaded_entry.entry_id)
         == []
     )
-    assert pause_store_key(loaded_entry.entry_id) not in hass_storage

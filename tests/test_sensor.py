@@ -35,6 +35,7 @@ BATTERY_POWER = "sensor.fronius_inverter_battery_power"
 SOLAR_POWER = "sensor.fronius_inverter_solar_power"
 HOUSEHOLD_POWER = "sensor.fronius_inverter_household_power"
 OUTDOOR_TEMPERATURE = "sensor.nibe_heat_pump_outdoor_temperature"
+INVERTER = "sensor.fronius_inverter"
 
 
 @pytest.fixture
@@ -75,24 +76,6 @@ async def test_entities(
     await set_up_sensors(hass, config_entry)
 
     await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
-
-
-async def test_entities_disabled_by_default(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    config_entry: MockConfigEntry,
-) -> None:
-    """Which of these entities a new installation starts with disabled."""
-    await set_up_sensors(hass, config_entry)
-
-    entries = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
-    disabled = sorted(
-        entry.entity_id
-        for entry in entries
-        if entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    )
-    assert disabled == snapshot
 
 
 async def test_heat_pump_mode_follows_podero_while_optimizing(
@@ -231,23 +214,13 @@ async def test_inverter_without_battery_has_no_battery_sensors(
 @pytest.mark.parametrize(
     ("device_id", "field", "value", "entity_id"),
     [
-        ("heat_pump", "current_mode", "turbo", HEAT_PUMP_MODE),
-        ("ev", "boost_state", "paused", EV_BOOST_STATE),
-        ("wallbox", "mode", "SLEEPING", "sensor.easee_wallbox_status"),
-        ("wallbox", "mode", "UNKNOWN", "sensor.easee_wallbox_status"),
-        ("wallbox", "connection", "flaky", "sensor.easee_wallbox_charger_connection"),
-        (
-            "inverter",
-            "connection_status",
-            "degraded",
-            "sensor.fronius_inverter_connection_status",
-        ),
-        (
-            "inverter",
-            "steering_status",
-            "unknown",
-            "sensor.fronius_inverter_steering_status",
-        ),
+        (HEAT_PUMP_ID, "current_mode", "turbo", HEAT_PUMP_MODE),
+        (EV_ID, "boost_state", "paused", EV_BOOST_STATE),
+        (WALLBOX_ID, "mode", "SLEEPING", "sensor.easee_wallbox_status"),
+        (WALLBOX_ID, "mode", "UNKNOWN", "sensor.easee_wallbox_status"),
+        (WALLBOX_ID, "connection", "flaky", "sensor.easee_wallbox_charger_connection"),
+        (INVERTER_ID, "connection_status", "degraded", f"{INVERTER}_connection_status"),
+        (INVERTER_ID, "steering_status", "unknown", f"{INVERTER}_steering_status"),
     ],
 )
 async def test_unknown_enum_value_shows_unknown(
@@ -260,14 +233,8 @@ async def test_unknown_enum_value_shows_unknown(
     entity_id: str,
 ) -> None:
     """A value outside the sensor's options is shown as unknown, never as a new state."""
-    devices = {
-        "heat_pump": HEAT_PUMP_ID,
-        "ev": EV_ID,
-        "wallbox": WALLBOX_ID,
-        "inverter": INVERTER_ID,
-    }
-    simulator.patch_device(devices[device_id], {field: value})
-    assert simulator.device_payload(devices[device_id])[field] == value
+    simulator.patch_device(device_id, {field: value})
+    assert simulator.device_payload(device_id)[field] == value
 
     await set_up_sensors(hass, config_entry)
 
@@ -329,27 +296,6 @@ async def test_missing_reading_shows_unknown(
 
     assert hass.states.get(EV_RANGE).state == STATE_UNKNOWN
     assert reading(hass, "sensor.tesla_model_3_battery") == 62
-
-
-async def test_sensors_of_a_failing_device_type_go_unavailable(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-    frozen_time: FrozenDateTimeFactory,
-) -> None:
-    """When the inverter list fails, only the inverter's sensors go unavailable."""
-    await set_up_sensors(hass, config_entry)
-    fault = simulator.faults.script(
-        "5xx", None, "GET /api/partners/v2.0/org/{org_id}/users/{user_id}/inverters"
-    )
-
-    await advance(hass, frozen_time, timedelta(minutes=5))
-    assert hass.states.get(GRID_POWER).state == STATE_UNAVAILABLE
-    assert hass.states.get(HEAT_PUMP_POWER).state != STATE_UNAVAILABLE
-
-    simulator.faults.clear_scripts(fault.id)
-    await advance(hass, frozen_time, timedelta(minutes=5))
-    assert reading(hass, GRID_POWER) == inverter(simulator)["current_power_to_grid_w"]
 
 
 async def test_battery_disconnected_later_makes_its_sensors_unavailable(
