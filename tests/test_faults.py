@@ -316,16 +316,15 @@ async def test_expired_oauth_token_is_renewed_silently(
     assert oauth_entry.state is ConfigEntryState.LOADED
 
 
-async def test_revoked_token_starts_reauth_once_and_reauth_restores_the_entry(
+async def test_revoked_token_starts_reauth_once(
     hass: HomeAssistant,
     podero: SimulatedPodero,
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A revoked API token: one reauth flow; a new token brings the entry back, no restart."""
-    sim = podero.simulator
+    """A revoked API token: one reauth flow however often polls fail (finishing it: test_config_flow.py)."""
     await setup_integration(hass, config_entry)
-    sim.revoke_tokens()
+    podero.simulator.revoke_tokens()
 
     with patch.object(
         hass.config_entries.flow,
@@ -340,19 +339,8 @@ async def test_revoked_token_starts_reauth_once_and_reauth_restores_the_entry(
         if call.kwargs["context"]["source"] == SOURCE_REAUTH
     ]
     assert len(started) == 1
-    flows = reauth_flows(hass)
-    assert len(flows) == 1
+    assert len(reauth_flows(hass)) == 1
     assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_UNAVAILABLE
-
-    new_token = sim.issue_token()
-    result = await hass.config_entries.flow.async_configure(
-        flows[0]["flow_id"], {CONF_API_TOKEN: new_token}
-    )
-    await hass.async_block_till_done()
-
-    assert result["reason"] == "reauth_successful"
-    assert config_entry.state is ConfigEntryState.LOADED
-    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
 
 
 async def test_absurd_retry_after_only_quiets_the_endpoint(

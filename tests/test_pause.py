@@ -3,6 +3,7 @@
 The behaviour under test is documented in custom_components/podero/pause.py.
 """
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 import logging
 from typing import Any
@@ -151,60 +152,64 @@ async def test_pause_with_until_resumes_at_until(
     assert stored(hass_storage, loaded_entry) == {}
 
 
-async def test_pausing_again_replaces_the_schedule(
+@pytest.mark.parametrize("again", [UNTIL, None], ids=["later_until", "no_until"])
+async def test_the_latest_pause_wins(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     podero: SimulatedPodero,
     frozen_time: FrozenDateTimeFactory,
+    again: str | None,
 ) -> None:
-    """The latest pause wins: an earlier `until` no longer applies."""
+    """Paused again, an earlier `until` no longer applies; without `until`, none does."""
     await pause(hass, loaded_entry, until="2026-01-15T11:30:00+00:00")
-    await pause(hass, loaded_entry, until=UNTIL)
+    await pause(hass, loaded_entry, until=again)
 
     await advance(hass, frozen_time, timedelta(minutes=45))
     assert not optimising(podero)
 
     await advance(hass, frozen_time, timedelta(minutes=15))
-    assert optimising(podero)
-
-
-async def test_pausing_without_until_drops_an_earlier_schedule(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-) -> None:
-    """Pausing open-ended after a timed pause means: do not resume by yourself."""
-    await pause(hass, loaded_entry)
-    await pause(hass, loaded_entry, until=None)
-
-    await advance(hass, frozen_time, timedelta(hours=2))
-
-    assert not optimising(podero)
+    assert optimising(podero) is (again is not None)
     assert paused_until(loaded_entry) is None
 
 
-async def test_resume_optimization_cancels_the_schedule(
+async def resume_by_action(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Resume the heat pump with the resume_optimization action."""
+    await hass.services.async_call(
+        DOMAIN,
+        "resume_optimization",
+        {"device_id": heat_pump(hass, entry)},
+        blocking=True,
+    )
+
+
+async def switch_on(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Turn the heat pump's smart optimisation switch on."""
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": SWITCH}, blocking=True
+    )
+
+
+@pytest.mark.parametrize(
+    "resume", [resume_by_action, switch_on], ids=["resume_action", "switch"]
+)
+async def test_resuming_by_hand_cancels_the_scheduled_resume(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     podero: SimulatedPodero,
     frozen_time: FrozenDateTimeFactory,
     hass_storage: dict[str, Any],
+    resume: Callable[[HomeAssistant, MockConfigEntry], Awaitable[None]],
 ) -> None:
-    """Resumed by hand, nothing happens at the old `until` any more."""
+    """Resumed by hand, then switched off again: nothing happens at the old `until`."""
     await pause(hass, loaded_entry)
-    await hass.services.async_call(
-        DOMAIN,
-        "resume_optimization",
-        {"device_id": heat_pump(hass, loaded_entry)},
-        blocking=True,
-    )
+    await advance(hass, frozen_time, timedelta(minutes=10))
+
+    await resume(hass, loaded_entry)
     assert optimising(podero)
     assert paused_until(loaded_entry) is None
     await hass.async_block_till_done()
     assert stored(hass_storage, loaded_entry) == {}
 
-    # Switched off again by hand: the cancelled resume must not turn it back on.
     await hass.services.async_call(
         "switch", "turn_off", {"entity_id": SWITCH}, blocking=True
     )
@@ -212,37 +217,11 @@ async def test_resume_optimization_cancels_the_schedule(
     await advance(hass, frozen_time, timedelta(hours=2))
 
     assert not optimising(podero)
+    assert hass.states.get(SWITCH).state == STATE_OFF
     assert heat_pump_writes(podero) == writes
 
 
 # --- optimisation turned on some other way ------------------------------------------------
-
-
-async def test_switching_on_by_hand_ends_the_pause(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-) -> None:
-    """Switched on by hand, then off again: it stays off past the old `until`."""
-    await pause(hass, loaded_entry)
-    await advance(hass, frozen_time, timedelta(minutes=10))
-
-    await hass.services.async_call(
-        "switch", "turn_on", {"entity_id": SWITCH}, blocking=True
-    )
-    assert paused_until(loaded_entry) is None
-
-    await advance(hass, frozen_time, timedelta(minutes=10))
-    await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": SWITCH}, blocking=True
-    )
-    writes = heat_pump_writes(podero)
-    await advance(hass, frozen_time, timedelta(hours=1))
-
-    assert not optimising(podero)
-    assert hass.states.get(SWITCH).state == STATE_OFF
-    assert heat_pump_writes(podero) == writes
 
 
 async def test_switching_on_in_podero_ends_the_pause(
@@ -331,32 +310,6 @@ async def test_a_resume_ends_the_pause_even_if_podero_does_not_restamp_the_devic
 # --- restarts -----------------------------------------------------------------------------
 
 
-async def test_a_pause_survives_a_restart(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-) -> None:
-    """Unloaded and set up again, the schedule is read back from the Store and kept."""
-    await pause(hass, loaded_entry)
-    before_restart = loaded_entry.runtime_data.pauses
-    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
-    assert loaded_entry.state is ConfigEntryState.NOT_LOADED
-    assert stored(hass_storage, loaded_entry) != {}
-
-    await advance(hass, frozen_time, timedelta(minutes=30))
-    assert await hass.config_entries.async_setup(loaded_entry.entry_id)
-    await hass.async_block_till_done()
-
-    assert loaded_entry.runtime_data.pauses is not before_restart
-    assert paused_until(loaded_entry) == dt_util.parse_datetime(UNTIL)
-    await advance(hass, frozen_time, timedelta(minutes=29))
-    assert not optimising(podero)
-    await advance(hass, frozen_time, timedelta(minutes=1))
-    assert optimising(podero)
-
-
 async def test_a_schedule_left_by_an_earlier_run_is_armed_at_start(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
@@ -389,7 +342,7 @@ async def test_a_resume_that_fell_due_while_down_runs_right_after_start(
     frozen_time: FrozenDateTimeFactory,
     hass_storage: dict[str, Any],
 ) -> None:
-    """`until` passed while Home Assistant was stopped: resume as soon as it is back."""
+    """`until` passed while the entry was unloaded: nothing then, a resume right at start."""
     await pause(hass, loaded_entry)
     await hass.config_entries.async_unload(loaded_entry.entry_id)
     await advance(hass, frozen_time, timedelta(hours=3))
@@ -403,23 +356,6 @@ async def test_a_resume_that_fell_due_while_down_runs_right_after_start(
     assert paused_until(loaded_entry) is None
     await hass.async_block_till_done()
     assert stored(hass_storage, loaded_entry) == {}
-
-
-async def test_unloading_stops_the_timers(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-) -> None:
-    """An unloaded entry does not act; its schedule waits in the Store."""
-    await pause(hass, loaded_entry)
-    await hass.config_entries.async_unload(loaded_entry.entry_id)
-
-    await advance(hass, frozen_time, timedelta(hours=2))
-
-    assert not optimising(podero)
-    assert list(stored(hass_storage, loaded_entry)) == [HEAT_PUMP_ID]
 
 
 async def test_an_unreadable_stored_pause_is_dropped(
