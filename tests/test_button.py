@@ -156,16 +156,27 @@ async def test_boost_is_followed_until_charging_starts(
     assert requests_made(simulator) == [("GET", device_list)] * 2
 
 
-async def test_boost_follow_up_gives_up_after_a_minute(
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize(
+    "presses",
+    [[EV_CHARGE_NOW], [EV_CHARGE_NOW, EV_CANCEL]],
+    ids=["charge_now", "then_cancel"],
+)
+async def test_boost_follow_up_is_one_read_every_3_s_for_a_minute(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
+    presses: list[str],
 ) -> None:
-    """A boost stuck in `requested` is followed for 60 s (20 reads), then polling stops."""
+    """A boost stuck in `requested` is read 20 times in 60 s, then no more.
+
+    Cancelling right after Charge now does not start a second follow-up next to the first.
+    """
     await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
-    await press(hass, EV_CHARGE_NOW)
-    simulator.patch_device(EV_ID, {"boost_state": "requested"})
+    for button in presses:
+        await press(hass, button)
+        simulator.patch_device(EV_ID, {"boost_state": "requested"})  # Podero is slow
     simulator.log.clear()
 
     await wait(hass, frozen_time, 60)
@@ -209,26 +220,6 @@ async def test_while_unplugged_a_press_arms_or_disarms_the_next_session(
         (method, f"{EV_LIST}/{EV_ID}/boost"),
         ("GET", EV_LIST),
     ]
-
-
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_cancel_during_the_follow_up_adds_no_second_one(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-    frozen_time: FrozenDateTimeFactory,
-) -> None:
-    """Charge now, then cancel at once: the list is read once every 3 s, not twice."""
-    await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
-    await press(hass, EV_CHARGE_NOW)
-    simulator.patch_device(EV_ID, {"boost_state": "requested"})  # Podero is slow today
-    await press(hass, EV_CANCEL)
-    assert hass.states.get(EV_CANCEL).state == FROZEN_NOW
-    simulator.log.clear()
-
-    await wait(hass, frozen_time, 60)
-
-    assert requests_made(simulator) == [("GET", EV_LIST)] * 20
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

@@ -5,7 +5,6 @@ entity availability and state, log lines, and reauth flows.
 """
 
 import asyncio
-from datetime import timedelta
 import logging
 from typing import Any
 from unittest.mock import patch
@@ -15,10 +14,7 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.podero.api import DeviceKind
 from custom_components.podero.const import (
@@ -31,13 +27,7 @@ from custom_components.podero.const import (
     AuthMethod,
 )
 
-from .helpers import (
-    SimulatedPodero,
-    advance,
-    podero_log_lines,
-    setup_integration,
-    until,
-)
+from .helpers import SimulatedPodero, advance, podero_log_lines, setup_integration
 
 LIST = "GET /api/partners/v2.0/org/{org}/users/{user}/"
 HEAT_PUMPS = f"{LIST}heat-pumps"
@@ -164,39 +154,6 @@ async def test_total_outage_logs_once_and_recovers(
     assert podero_log_lines(caplog, logging.WARNING) == []
     assert sorted(podero_log_lines(caplog, logging.INFO)) == [
         f"Fetching podero {kind} data recovered" for kind in types
-    ]
-    assert reauth_flows(hass) == []
-
-
-async def test_hung_list_times_out_and_recovers(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A request that never answers is given up after the timeout; the type recovers."""
-    await setup_integration(hass, config_entry)
-    caplog.clear()
-    podero.simulator.faults.script("hang", count=1, match=HEAT_PUMPS)
-    podero.simulator.log.clear()
-
-    freezer.tick(DEFAULT_SCAN_INTERVAL)
-    async_fire_time_changed(hass)
-    await until(lambda: requests_to(podero, "heat-pumps") == 1)
-    freezer.tick(timedelta(seconds=16))
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-    assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_UNAVAILABLE
-    assert hass.states.get(EV_SWITCH).state == "on"
-
-    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
-    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
-    assert podero_log_lines(caplog, logging.ERROR) == [
-        "Error fetching podero heat-pumps data: Podero did not answer in time"
-    ]
-    assert podero_log_lines(caplog, logging.INFO) == [
-        "Fetching podero heat-pumps data recovered"
     ]
     assert reauth_flows(hass) == []
 

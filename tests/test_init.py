@@ -13,11 +13,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.podero.api import DeviceKind
 from custom_components.podero.const import DOMAIN
-from podero_simulator.scenarios import HEAT_PUMP_ID, WALLBOX_ID
+from podero_simulator.scenarios import HEAT_PUMP_ID, USER_ID, WALLBOX_ID
 
-from .helpers import SimulatedPodero, advance, setup_integration
+from .helpers import SimulatedPodero, advance, refresh_devices, setup_integration
 
 GONE_ID = "e6f8a0b2-5c7d-4e9f-8a1b-2c3d4e5f6a7b"
 
@@ -141,38 +140,41 @@ async def loaded_entry(
     return config_entry
 
 
-async def test_a_device_podero_still_lists_cannot_be_removed(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    hass_ws_client: WebSocketGenerator,
-) -> None:
-    """Removing a listed appliance is refused: it would only come back."""
-    heat_pump = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, HEAT_PUMP_ID), loaded_entry.entry_id
-    )
-    assert heat_pump is not None
-
-    assert not await remove_device(
-        hass, hass_ws_client, heat_pump.id, loaded_entry.entry_id
-    )
-    assert dr.async_get(hass).async_get(heat_pump.id) is not None
-
-
-async def test_the_account_device_cannot_be_removed(
+@pytest.mark.parametrize(
+    ("identifier", "failing"),
+    [
+        pytest.param(HEAT_PUMP_ID, None, id="listed_appliance"),
+        pytest.param(f"{USER_ID}_account", None, id="account"),
+        pytest.param(WALLBOX_ID, "wallboxes", id="appliance_of_a_failing_type"),
+    ],
+)
+async def test_a_device_that_may_still_exist_cannot_be_removed(
     hass: HomeAssistant,
     podero: SimulatedPodero,
     loaded_entry: MockConfigEntry,
     hass_ws_client: WebSocketGenerator,
+    identifier: str,
+    failing: str | None,
 ) -> None:
-    """The account holds the charging settings while the user has an EV or wallbox."""
-    account = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"{podero.simulator.user_id}_account"), loaded_entry.entry_id
+    """Removing what Podero lists is refused: it would only come back.
+
+    The account holds the charging settings while there is an EV or a wallbox, and an
+    appliance whose list currently fails may still exist.
+    """
+    if failing is not None:
+        podero.simulator.faults.script(
+            "5xx", None, f"GET /api/partners/v2.0/org/{{org}}/users/{{user}}/{failing}"
+        )
+        await refresh_devices(loaded_entry)
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, identifier), loaded_entry.entry_id
     )
-    assert account is not None
+    assert device is not None
 
     assert not await remove_device(
-        hass, hass_ws_client, account.id, loaded_entry.entry_id
+        hass, hass_ws_client, device.id, loaded_entry.entry_id
     )
+    assert dr.async_get(hass).async_get(device.id) is not None
 
 
 async def test_a_device_podero_no_longer_lists_can_be_removed(
@@ -187,28 +189,6 @@ async def test_a_device_podero_no_longer_lists_can_be_removed(
 
     assert await remove_device(hass, hass_ws_client, leftover.id, loaded_entry.entry_id)
     assert dr.async_get(hass).async_get(leftover.id) is None
-
-
-async def test_a_device_of_a_failing_type_cannot_be_removed(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    loaded_entry: MockConfigEntry,
-    hass_ws_client: WebSocketGenerator,
-) -> None:
-    """A wallbox whose list currently fails may still exist: keep it."""
-    podero.simulator.faults.script(
-        "5xx", None, "GET /api/partners/v2.0/org/{org}/users/{user}/wallboxes"
-    )
-    await loaded_entry.runtime_data.devices[DeviceKind.WALLBOX].async_refresh()
-    wallbox = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, WALLBOX_ID), loaded_entry.entry_id
-    )
-    assert wallbox is not None
-
-    assert not await remove_device(
-        hass, hass_ws_client, wallbox.id, loaded_entry.entry_id
-    )
-    podero.simulator.faults.clear_scripts()
 
 
 # --- removing the entry -------------------------------------------------------------------

@@ -9,6 +9,8 @@ A rejected value (422) is in test_number.py, a refused boost (409) in test_butto
 timeout and a rejected token during a write in test_services.py.
 """
 
+from typing import Any
+
 from homeassistant.components.switch import (
     DOMAIN as SWITCH_DOMAIN,
     SERVICE_TURN_OFF,
@@ -50,33 +52,23 @@ EV_PATH = f"{EV_LIST}/{EV_ID}"
 CHARGE_POLICY = "switch.tesla_model_3_charge_policy"
 SMART = "is_smart_optimization_active"
 
+
+def flag(name: str, kind: str, device_id: str, field: str = SMART) -> Any:
+    """A switch, the device it writes (type and id) and the flag it stands for."""
+    path = f"{USER_PATH}/{kind}/{device_id}"
+    return pytest.param(f"switch.{name}", path, device_id, field, id=name)
+
+
 FLAGS = [
-    pytest.param(
-        "switch.nibe_heat_pump_smart_optimization",
-        f"{USER_PATH}/heat-pumps/{HEAT_PUMP_ID}",
-        HEAT_PUMP_ID,
-        SMART,
-        id="heat_pump",
-    ),
-    pytest.param(
-        "switch.tesla_model_3_smart_optimization", EV_PATH, EV_ID, SMART, id="ev"
-    ),
-    pytest.param(
-        "switch.fronius_inverter_smart_optimization",
-        f"{USER_PATH}/inverters/{INVERTER_ID}",
-        INVERTER_ID,
-        SMART,
-        id="solar_inverter",
-    ),
-    pytest.param(
-        "switch.easee_wallbox_smart_optimization",
-        f"{USER_PATH}/wallboxes/{WALLBOX_ID}",
-        WALLBOX_ID,
-        SMART,
-        id="wallbox",
-    ),
-    pytest.param(
-        CHARGE_POLICY, EV_PATH, EV_ID, "is_charge_policy_enabled", id="charge_policy"
+    flag("nibe_heat_pump_smart_optimization", "heat-pumps", HEAT_PUMP_ID),
+    flag("tesla_model_3_smart_optimization", "electric-vehicles", EV_ID),
+    flag("fronius_inverter_smart_optimization", "inverters", INVERTER_ID),
+    flag("easee_wallbox_smart_optimization", "wallboxes", WALLBOX_ID),
+    flag(
+        "tesla_model_3_charge_policy",
+        "electric-vehicles",
+        EV_ID,
+        "is_charge_policy_enabled",
     ),
 ]
 
