@@ -57,24 +57,6 @@ async def test_entities(
     await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
 
 
-async def test_entities_disabled_by_default(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    config_entry: MockConfigEntry,
-) -> None:
-    """Which of these entities a new installation starts with disabled."""
-    await set_up_binary_sensors(hass, config_entry)
-
-    entries = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
-    disabled = sorted(
-        entry.entity_id
-        for entry in entries
-        if entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    )
-    assert disabled == snapshot
-
-
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_lapsed_manufacturer_login_needs_action(
     hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
@@ -115,17 +97,6 @@ async def test_actions_show_only_their_codes(
     assert "s3cr3t" not in str(state.as_dict())
 
 
-async def test_no_actions_needed(
-    hass: HomeAssistant, config_entry: MockConfigEntry
-) -> None:
-    """A healthy device needs nothing and lists no actions."""
-    await set_up_binary_sensors(hass, config_entry)
-
-    state = hass.states.get(HEAT_PUMP_ACTION_NEEDED)
-    assert state.state == STATE_OFF
-    assert state.attributes["actions"] == []
-
-
 async def test_missing_action_flag_shows_unknown(
     hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
 ) -> None:
@@ -164,19 +135,6 @@ async def test_boosting_vehicle_is_charging(
 
     assert state_of(hass, EV_PLUGGED_IN) == STATE_ON
     assert state_of(hass, EV_CHARGING) == STATE_ON
-
-
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_boost_requested_while_unplugged_is_armed(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """A boost requested while unplugged waits for the next plug-in: armed."""
-    simulator.set_plugged_in(EV_ID, False)
-    simulator.boost(EV_ID)
-
-    await set_up_binary_sensors(hass, config_entry)
-
-    assert state_of(hass, EV_BOOST_ARMED) == STATE_ON
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

@@ -6,21 +6,18 @@ list every 3 s while the boost is `requested`, for at most 60 s. A boost Podero 
 is a friendly validation error, and nothing is followed up.
 """
 
-import asyncio
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
     snapshot_platform,
 )
 from syrupy.assertion import SnapshotAssertion
@@ -44,7 +41,6 @@ EV_BOOST_ARMED = "binary_sensor.tesla_model_3_charge_now_armed"
 WALLBOX_CHARGE_NOW = "button.easee_wallbox_charge_now"
 WALLBOX_CANCEL = "button.easee_wallbox_cancel_charge_now"
 WALLBOX_BOOST_STATE = "sensor.easee_wallbox_charge_now_status"
-EV_SWITCH = "switch.tesla_model_3_smart_optimization"
 
 CHARGERS = [
     pytest.param(EV_CHARGE_NOW, EV_BOOST_STATE, EV_ID, EV_LIST, id="electric_vehicle"),
@@ -53,6 +49,12 @@ CHARGERS = [
     ),
 ]
 POLL = timedelta(seconds=3)
+
+
+def fully_charged(simulator: Simulator, device_id: str) -> None:
+    """Bring the EV to its charge limit (80 %), or the wallbox's session to its target."""
+    full = {"battery_level": 80} if device_id == EV_ID else {"charge_target_max": 70}
+    simulator.patch_device(device_id, full)
 
 
 @pytest.fixture
@@ -106,25 +108,6 @@ async def test_entities(
     await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
 
 
-async def test_entities_disabled_by_default(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-) -> None:
-    """Which of these entities a new installation starts with disabled."""
-    await set_up_buttons(hass, config_entry, simulator)
-
-    entries = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
-    disabled = sorted(
-        entry.entity_id
-        for entry in entries
-        if entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    )
-    assert disabled == snapshot
-
-
 @pytest.mark.parametrize(("button", "status", "device_id", "device_list"), CHARGERS)
 async def test_charge_now_requests_a_boost(
     hass: HomeAssistant,
@@ -173,16 +156,27 @@ async def test_boost_is_followed_until_charging_starts(
     assert requests_made(simulator) == [("GET", device_list)] * 2
 
 
-async def test_boost_follow_up_gives_up_after_a_minute(
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize(
+    "presses",
+    [[EV_CHARGE_NOW], [EV_CHARGE_NOW, EV_CANCEL]],
+    ids=["charge_now", "then_cancel"],
+)
+async def test_boost_follow_up_is_one_read_every_3_s_for_a_minute(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
+    presses: list[str],
 ) -> None:
-    """A boost stuck in `requested` is followed for 60 s (20 reads), then polling stops."""
+    """A boost stuck in `requested` is read 20 times in 60 s, then no more.
+
+    Cancelling right after Charge now does not start a second follow-up next to the first.
+    """
     await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
-    await press(hass, EV_CHARGE_NOW)
-    simulator.patch_device(EV_ID, {"boost_state": "requested"})
+    for button in presses:
+        await press(hass, button)
+        simulator.patch_device(EV_ID, {"boost_state": "requested"})  # Podero is slow
     simulator.log.clear()
 
     await wait(hass, frozen_time, 60)
@@ -194,73 +188,38 @@ async def test_boost_follow_up_gives_up_after_a_minute(
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_charge_now_while_unplugged_arms_the_next_session(
+@pytest.mark.parametrize(
+    ("button", "armed", "method"),
+    [(EV_CHARGE_NOW, False, "POST"), (EV_CANCEL, True, "DELETE")],
+    ids=["charge_now_arms", "cancel_disarms"],
+)
+async def test_while_unplugged_a_press_arms_or_disarms_the_next_session(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
+    button: str,
+    armed: bool,
+    method: str,
 ) -> None:
-    """Unplugged, the boost is armed for the next plug-in; one read confirms it."""
+    """Unplugged, the boost waits for the next plug-in; one follow-up read shows it."""
     simulator.set_plugged_in(EV_ID, False)
+    if armed:
+        simulator.boost(EV_ID)
     await set_up_buttons(hass, config_entry, simulator, Platform.BINARY_SENSOR)
-    assert hass.states.get(EV_BOOST_ARMED).state == STATE_OFF
+    assert hass.states.get(EV_BOOST_ARMED).state == (STATE_ON if armed else STATE_OFF)
 
-    await press(hass, EV_CHARGE_NOW)
-    assert requests_made(simulator) == [("POST", f"{EV_LIST}/{EV_ID}/boost")]
-    assert simulator.device_payload(EV_ID)["boost_for_next_session"] is True
+    await press(hass, button)
+    assert hass.states.get(button).state == FROZEN_NOW
+    assert requests_made(simulator) == [(method, f"{EV_LIST}/{EV_ID}/boost")]
+    assert simulator.device_payload(EV_ID)["boost_for_next_session"] is not armed
 
     await wait(hass, frozen_time, 30)
-    assert hass.states.get(EV_BOOST_ARMED).state == STATE_ON
+    assert hass.states.get(EV_BOOST_ARMED).state == (STATE_OFF if armed else STATE_ON)
     assert requests_made(simulator) == [
-        ("POST", f"{EV_LIST}/{EV_ID}/boost"),
+        (method, f"{EV_LIST}/{EV_ID}/boost"),
         ("GET", EV_LIST),
     ]
-
-
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_cancel_disarms_the_next_session_boost(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-    frozen_time: FrozenDateTimeFactory,
-) -> None:
-    """Cancel is one DELETE; one follow-up read shows the EV is no longer armed."""
-    simulator.set_plugged_in(EV_ID, False)
-    simulator.boost(EV_ID)
-    await set_up_buttons(hass, config_entry, simulator, Platform.BINARY_SENSOR)
-    assert hass.states.get(EV_BOOST_ARMED).state == STATE_ON
-
-    await press(hass, EV_CANCEL)
-    assert hass.states.get(EV_CANCEL).state == FROZEN_NOW
-    assert requests_made(simulator) == [("DELETE", f"{EV_LIST}/{EV_ID}/boost")]
-    assert simulator.device_payload(EV_ID)["boost_for_next_session"] is False
-
-    await wait(hass, frozen_time, 30)
-    assert hass.states.get(EV_BOOST_ARMED).state == STATE_OFF
-    assert requests_made(simulator) == [
-        ("DELETE", f"{EV_LIST}/{EV_ID}/boost"),
-        ("GET", EV_LIST),
-    ]
-
-
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_cancel_during_the_follow_up_adds_no_second_one(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-    frozen_time: FrozenDateTimeFactory,
-) -> None:
-    """Charge now, then cancel at once: the list is read once every 3 s, not twice."""
-    await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
-    await press(hass, EV_CHARGE_NOW)
-    simulator.patch_device(EV_ID, {"boost_state": "requested"})  # Podero is slow today
-    await press(hass, EV_CANCEL)
-    assert hass.states.get(EV_CANCEL).state == FROZEN_NOW
-    simulator.log.clear()
-
-    await wait(hass, frozen_time, 60)
-
-    assert requests_made(simulator) == [("GET", EV_LIST)] * 20
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -285,8 +244,17 @@ async def test_cancel_stops_a_live_wallbox_boost(
     assert hass.states.get(WALLBOX_BOOST_STATE).state == "available"
 
 
+@pytest.mark.parametrize(
+    ("prepare", "key", "shown"),
+    [
+        pytest.param(
+            Simulator.boost, "boost_already_charging", "requested", id="charging"
+        ),
+        pytest.param(fully_charged, "boost_fully_charged", "available", id="full"),
+    ],
+)
 @pytest.mark.parametrize(("button", "status", "device_id", "device_list"), CHARGERS)
-async def test_boost_while_already_charging_is_refused(
+async def test_a_boost_podero_refuses_is_explained_and_not_followed(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
     simulator: Simulator,
@@ -295,89 +263,26 @@ async def test_boost_while_already_charging_is_refused(
     status: str,
     device_id: str,
     device_list: str,
+    prepare: Callable[[Simulator, str], object],
+    key: str,
+    shown: str,
 ) -> None:
-    """Podero's 409 `already_charging` becomes a friendly message; nothing is followed up."""
-    simulator.boost(device_id)
+    """Podero's 409 (already charging, fully charged) is a friendly message; no follow-up.
+
+    This is where a refused write (409) is specified for every platform.
+    """
+    prepare(simulator, device_id)
     await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
 
     with pytest.raises(ServiceValidationError) as err:
         await press(hass, button)
 
     assert err.value.translation_domain == DOMAIN
-    assert err.value.translation_key == "boost_already_charging"
-    assert hass.states.get(status).state == "requested"
+    assert err.value.translation_key == key
+    assert hass.states.get(status).state == shown
+    assert simulator.device_payload(device_id)["boost_state"] == shown
     await wait(hass, frozen_time, 30)
     assert requests_made(simulator) == [("POST", f"{device_list}/{device_id}/boost")]
-
-
-@pytest.mark.parametrize(
-    ("button", "status", "device_id", "device_list", "full"),
-    [
-        pytest.param(
-            EV_CHARGE_NOW,
-            EV_BOOST_STATE,
-            EV_ID,
-            EV_LIST,
-            {"battery_level": 80},
-            id="electric_vehicle",
-        ),
-        pytest.param(
-            WALLBOX_CHARGE_NOW,
-            WALLBOX_BOOST_STATE,
-            WALLBOX_ID,
-            WALLBOX_LIST,
-            {"charge_target_max": 70},
-            id="wallbox",
-        ),
-    ],
-)
-async def test_boost_when_fully_charged_is_refused(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-    frozen_time: FrozenDateTimeFactory,
-    button: str,
-    status: str,
-    device_id: str,
-    device_list: str,
-    full: dict[str, int],
-) -> None:
-    """Podero's 409 `fully_charged` becomes a friendly message; nothing is followed up."""
-    simulator.patch_device(device_id, full)
-    await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
-
-    with pytest.raises(ServiceValidationError) as err:
-        await press(hass, button)
-
-    assert err.value.translation_key == "boost_fully_charged"
-    assert hass.states.get(status).state == "available"
-    assert simulator.device_payload(device_id)["boost_state"] == "available"
-    await wait(hass, frozen_time, 30)
-    assert requests_made(simulator) == [("POST", f"{device_list}/{device_id}/boost")]
-
-
-async def test_server_error_on_boost_reads_the_vehicle_back_once(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-    frozen_time: FrozenDateTimeFactory,
-) -> None:
-    """A 5xx is a translated error; no boost is assumed, and one read shows Podero's state."""
-    await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
-    simulator.faults.script("5xx", match="POST /api/*", status=503)
-
-    with pytest.raises(HomeAssistantError) as err:
-        await press(hass, EV_CHARGE_NOW)
-
-    assert type(err.value) is HomeAssistantError
-    assert err.value.translation_key == "server_error"
-    assert hass.states.get(EV_BOOST_STATE).state == "available"
-    assert simulator.device_payload(EV_ID)["boost_state"] == "available"
-    await wait(hass, frozen_time, 30)
-    assert requests_made(simulator) == [
-        ("POST", f"{EV_LIST}/{EV_ID}/boost"),
-        ("GET", EV_LIST),
-    ]
 
 
 async def test_boost_follow_up_waits_out_a_rate_limit(
@@ -400,37 +305,3 @@ async def test_boost_follow_up_waits_out_a_rate_limit(
     await wait(hass, frozen_time, 60)
 
     assert requests_made(simulator) == [("POST", f"{EV_LIST}/{EV_ID}/boost")]
-
-
-async def test_a_write_during_a_boost_follow_up_is_not_undone_by_it(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-    frozen_time: FrozenDateTimeFactory,
-) -> None:
-    """A follow-up list read before a write reached Podero must not bring the old value back."""
-    await set_up_buttons(hass, config_entry, simulator, Platform.SWITCH)
-    coordinator = config_entry.runtime_data.devices[DeviceKind.ELECTRIC_VEHICLE]
-    original = coordinator.client.list_devices
-    gate = asyncio.Event()
-    read = asyncio.Event()
-
-    async def slow_list(model: Any) -> Any:
-        devices = await original(model)  # read before the write below
-        read.set()
-        await gate.wait()
-        return devices
-
-    await press(hass, EV_CHARGE_NOW)
-    with patch.object(coordinator.client, "list_devices", slow_list):
-        frozen_time.tick(POLL)
-        async_fire_time_changed(hass)
-        await read.wait()
-        await hass.services.async_call(
-            "switch", "turn_off", {ATTR_ENTITY_ID: EV_SWITCH}, blocking=True
-        )
-        gate.set()
-        await hass.async_block_till_done(wait_background_tasks=True)
-
-    assert simulator.device_payload(EV_ID)["is_smart_optimization_active"] is False
-    assert hass.states.get(EV_SWITCH).state == STATE_OFF

@@ -135,12 +135,18 @@ def user_options(result: ConfigFlowResult) -> list[dict[str, str]] | None:
     return options
 
 
+def polling_intervals(entry: MockConfigEntry) -> set[timedelta | None]:
+    """The intervals at which the device types (all present in the demo) are polled."""
+    return {
+        coordinator.update_interval
+        for coordinator in entry.runtime_data.devices.values()
+    }
+
+
 def assert_form_errors(
     result: ConfigFlowResult, step_id: str, errors: dict[str, str]
 ) -> None:
-    """Assert the form is shown again with exactly these (translated) errors."""
-    for key in errors.values():
-        assert key in TRANSLATIONS["config"]["error"], f"untranslated error {key!r}"
+    """Assert the form is shown again with exactly these errors (`Flows.checked`: translated)."""
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == step_id
     assert result["errors"] == errors
@@ -385,6 +391,16 @@ def podero_elsewhere(
         yield list_users, list_devices
 
 
+def rotate_credentials(sim: Simulator, auth_method: AuthMethod) -> dict[str, str]:
+    """Replace the method's credentials at Podero (the old ones stop working): the new."""
+    if auth_method is AuthMethod.CLIENT_CREDENTIALS:
+        sim.client_secret = ROTATED_SECRET
+        return {CONF_CLIENT_ID: sim.client_id, CONF_CLIENT_SECRET: ROTATED_SECRET}
+    sim.revoke_tokens(sim.static_token)
+    sim.tokens.add_static(ROTATED_TOKEN, sim.org_id)
+    return {CONF_API_TOKEN: ROTATED_TOKEN}
+
+
 @pytest.fixture
 def listing_forbidden() -> Iterator[AsyncMock]:
     """Credentials that may read a user's devices but not list the organisation's users."""
@@ -556,102 +572,79 @@ async def test_fixed_environment_uses_its_own_url(
     assert flows.requests() == 0
 
 
-async def test_custom_url_is_accepted_and_normalised(
+async def test_typed_connection_is_stored_in_canonical_form(
     flows: Flows, mock_setup_entry: AsyncMock
 ) -> None:
-    """A custom URL is stored, and used, as the validator's scheme://host[:port]."""
-    typed = "  HTTPS://Podero.Example.COM:8443/  "
-    stored = "https://podero.example.com:8443"
+    """A custom URL and an organisation id are stored, and used, trimmed and canonical.
+
+    The URL as the validator's scheme://host[:port]; the id, and so the unique id, in
+    lower case.
+    """
     sim = flows.sim
     users = [organisation_user(sim.user_id, "Peter", "peter@example.com")]
+    typed = flows.connection(
+        base_url="  HTTPS://Podero.Example.COM:8443/  ",
+        org_id=f"  {sim.org_id.upper()} ",
+    )
     with podero_elsewhere(users) as (list_users, _):
         result = await flows.start()
-        result = await flows.submit(result, flows.connection(base_url=typed))
+        result = await flows.submit(result, typed)
         assert result["step_id"] == "api_token"
         result = await flows.finish(result)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"][CONF_BASE_URL] == stored
+    stored = "https://podero.example.com:8443"
     assert list_users.call_args.args[0].base_url == stored
+    assert result["data"][CONF_BASE_URL] == stored
+    assert result["data"][CONF_ORG_ID] == sim.org_id
+    assert result["result"].unique_id == f"{sim.org_id}_{sim.user_id}"
 
 
 @pytest.mark.parametrize(
-    ("url", "error"),
+    ("base_url", "org_id", "errors"),
     [
-        pytest.param("http://192.168.1.20:8000", "insecure_url", id="http-lan-address"),
         pytest.param(
-            "https://app.podero.com/api/partners/v2.0", "invalid_url", id="path"
+            "http://192.168.1.20:8000",
+            None,
+            {CONF_BASE_URL: "insecure_url"},
+            id="http-lan-address",
+        ),
+        pytest.param(
+            "https://app.podero.com/api/partners/v2.0",
+            None,
+            {CONF_BASE_URL: "invalid_url"},
+            id="url-with-path",
+        ),
+        pytest.param("", None, {CONF_BASE_URL: "invalid_url"}, id="custom-without-url"),
+        pytest.param(None, NOT_A_UUID, {CONF_ORG_ID: "invalid_uuid"}, id="org-id"),
+        pytest.param(
+            "http://podero.example",
+            "42",
+            {CONF_BASE_URL: "insecure_url", CONF_ORG_ID: "invalid_uuid"},
+            id="url-and-org-id",
         ),
     ],
 )
-async def test_custom_url_is_refused_then_corrected(
+async def test_user_step_names_every_bad_field_and_sends_nothing(
     hass: HomeAssistant,
     flows: Flows,
     mock_setup_entry: AsyncMock,
-    url: str,
-    error: str,
+    base_url: str | None,
+    org_id: str | None,
+    errors: dict[str, str],
 ) -> None:
-    """An unusable URL is named on its field, nothing is sent, and a good one then works."""
-    result = await flows.start()
-
-    result = await flows.submit(result, flows.connection(base_url=url))
-
-    assert_form_errors(result, "user", {CONF_BASE_URL: error})
-    # What was typed stays in the form for correcting.
-    assert suggested(result)[CONF_ORG_ID] == flows.sim.org_id
-    assert flows.requests() == 0
-    assert hass.config_entries.async_entries(DOMAIN) == []
-
-    result = await flows.finish(result)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-
-
-async def test_custom_environment_needs_a_url(
-    flows: Flows, mock_setup_entry: AsyncMock
-) -> None:
-    """Choosing Custom and leaving the URL out is an invalid URL."""
-    result = await flows.start()
-    connection = flows.connection()
-    del connection[CONF_BASE_URL]
-
-    result = await flows.submit(result, connection)
-
-    assert_form_errors(result, "user", {CONF_BASE_URL: "invalid_url"})
-    assert flows.requests() == 0
-    result = await flows.finish(result)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-
-
-async def test_organisation_id_must_be_a_uuid(
-    hass: HomeAssistant, flows: Flows, mock_setup_entry: AsyncMock
-) -> None:
-    """Anything but a UUID is refused on its field before a request is built."""
-    result = await flows.start()
-
-    result = await flows.submit(result, flows.connection(org_id=NOT_A_UUID))
-
-    assert_form_errors(result, "user", {CONF_ORG_ID: "invalid_uuid"})
-    assert flows.requests() == 0
-    assert hass.config_entries.async_entries(DOMAIN) == []
-
-    result = await flows.finish(result)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-
-
-async def test_url_and_organisation_errors_are_shown_together(
-    flows: Flows, mock_setup_entry: AsyncMock
-) -> None:
-    """Both bad fields are named at once."""
+    """Each unusable field is named at once, nothing is sent, and good values then work."""
     result = await flows.start()
 
     result = await flows.submit(
-        result, flows.connection(base_url="http://podero.example", org_id="42")
+        result, flows.connection(base_url=base_url, org_id=org_id)
     )
 
-    assert_form_errors(
-        result, "user", {CONF_BASE_URL: "insecure_url", CONF_ORG_ID: "invalid_uuid"}
-    )
+    assert_form_errors(result, "user", errors)
+    # What was typed stays in the form for correcting.
+    assert suggested(result)[CONF_ORG_ID] == (org_id or flows.sim.org_id)
     assert flows.requests() == 0
+    assert hass.config_entries.async_entries(DOMAIN) == []
     result = await flows.finish(result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
@@ -681,23 +674,6 @@ async def test_user_step_refuses_choices_it_does_not_offer(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-async def test_organisation_id_is_stored_in_canonical_form(
-    flows: Flows, mock_setup_entry: AsyncMock
-) -> None:
-    """An id pasted in upper case with spaces around it is stored (and unique) in lower case."""
-    sim = flows.sim
-    result = await flows.start()
-
-    result = await flows.submit(
-        result, flows.connection(org_id=f"  {sim.org_id.upper()} ")
-    )
-    result = await flows.finish(result)
-
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"][CONF_ORG_ID] == sim.org_id
-    assert result["result"].unique_id == f"{sim.org_id}_{sim.user_id}"
-
-
 # --- credentials steps -------------------------------------------------------------------------
 
 
@@ -705,6 +681,9 @@ async def test_organisation_id_is_stored_in_canonical_form(
     ("auth_method", "field", "wrong"),
     [
         pytest.param(AuthMethod.API_TOKEN, CONF_API_TOKEN, WRONG_TOKEN, id="token"),
+        pytest.param(
+            AuthMethod.API_TOKEN, CONF_API_TOKEN, "x" * 2048, id="longest-token"
+        ),
         pytest.param(
             AuthMethod.CLIENT_CREDENTIALS, CONF_CLIENT_SECRET, WRONG_SECRET, id="secret"
         ),
@@ -717,7 +696,7 @@ async def test_rejected_credentials_are_invalid_auth(
     field: str,
     wrong: str,
 ) -> None:
-    """Podero's 401 for the credentials is shown as invalid_auth; the right ones then work."""
+    """Podero's 401 is invalid_auth (2048 characters are still sent); the right ones work."""
     result = await flows.start()
     result = await flows.submit(result, flows.connection(auth_method))
 
@@ -726,21 +705,6 @@ async def test_rejected_credentials_are_invalid_auth(
     )
 
     assert_form_errors(result, auth_method.value, {"base": "invalid_auth"})
-    assert flows.requests() == 1
-    result = await flows.finish(result)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-
-
-async def test_longest_allowed_token_is_sent(
-    flows: Flows, mock_setup_entry: AsyncMock
-) -> None:
-    """A 2048-character token is still tried (and here rejected by Podero)."""
-    result = await flows.start()
-    result = await flows.submit(result, flows.connection())
-
-    result = await flows.submit(result, {CONF_API_TOKEN: "x" * 2048})
-
-    assert_form_errors(result, "api_token", {"base": "invalid_auth"})
     assert flows.requests() == 1
     result = await flows.finish(result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -801,24 +765,6 @@ async def test_credentials_are_stored_without_surrounding_whitespace(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert {key: result["data"][key] for key in credentials} == credentials
-
-
-async def test_server_trouble_is_cannot_connect(
-    flows: Flows, mock_setup_entry: AsyncMock
-) -> None:
-    """An error status while checking the credentials: cannot_connect, then a retry works.
-
-    Which statuses and failures the client reports as such is specified in tests/api.
-    """
-    result = await flows.start()
-    result = await flows.submit(result, flows.connection())
-    flows.sim.faults.script("5xx", 1, USERS_ROUTE, status=503)
-
-    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
-
-    assert_form_errors(result, "api_token", {"base": "cannot_connect"})
-    result = await flows.finish(result)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 async def test_stopped_server_is_cannot_connect_until_it_is_back(
@@ -965,29 +911,6 @@ async def test_dropdown_refuses_a_user_it_does_not_offer(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-async def test_typed_user_without_access_is_forbidden(
-    hass: HomeAssistant,
-    flows: Flows,
-    mock_setup_entry: AsyncMock,
-    listing_forbidden: AsyncMock,
-) -> None:
-    """A user Podero does not know in this organisation (404) is `forbidden`; then a real one.
-
-    Here another organisation's user; unknown and deleted users get the same 404.
-    """
-    result = await flows.start()
-    result = await flows.submit(result, flows.connection())
-    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
-
-    result = await flows.submit(result, {CONF_USER_ID: flows.sim.other_org_user_id})
-
-    assert_form_errors(result, "user_select", {"base": "forbidden"})
-    assert flows.sim.requests()[-1]["status"] == 404
-    assert hass.config_entries.async_entries(DOMAIN) == []
-    result = await flows.submit(result, {CONF_USER_ID: flows.sim.user_id})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-
-
 async def test_user_of_an_organisation_the_credentials_do_not_belong_to_is_forbidden(
     hass: HomeAssistant, flows: Flows, mock_setup_entry: AsyncMock
 ) -> None:
@@ -1013,23 +936,16 @@ async def test_user_of_an_organisation_the_credentials_do_not_belong_to_is_forbi
     assert result["result"].unique_id == f"{sim.other_org_id}_{sim.other_org_user_id}"
 
 
-@pytest.mark.parametrize(
-    ("kind", "status", "error"),
-    [
-        pytest.param("5xx", 500, "cannot_connect", id="server-error"),
-        pytest.param("malformed", None, "unknown", id="malformed"),
-    ],
-)
 async def test_failed_access_check_can_be_retried(
-    flows: Flows, mock_setup_entry: AsyncMock, kind: str, status: int | None, error: str
+    flows: Flows, mock_setup_entry: AsyncMock
 ) -> None:
     """Trouble while reading the chosen user's devices is shown; choosing again succeeds."""
     result = await flows.to_user_select()
-    flows.sim.faults.script(kind, 1, HEAT_PUMPS_ROUTE, status=status)
+    flows.sim.faults.script("5xx", 1, HEAT_PUMPS_ROUTE, status=500)
 
     result = await flows.submit(result, {CONF_USER_ID: flows.sim.user_id})
 
-    assert_form_errors(result, "user_select", {"base": error})
+    assert_form_errors(result, "user_select", {"base": "cannot_connect"})
     result = await flows.submit(result, {CONF_USER_ID: flows.sim.user_id})
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
@@ -1124,47 +1040,60 @@ async def test_reauth_of_client_credentials_prefills_only_the_client_id(
     assert suggested(result) == {CONF_CLIENT_ID: flows.sim.client_id}
 
 
-async def test_reauth_with_a_new_token_updates_and_reloads_the_entry(
-    hass: HomeAssistant, flows: Flows, config_entry: MockConfigEntry
+@pytest.mark.parametrize(
+    ("auth_method", "entry_fixture"),
+    [
+        (AuthMethod.API_TOKEN, "config_entry"),
+        (AuthMethod.CLIENT_CREDENTIALS, "client_credentials_entry"),
+    ],
+    ids=["token", "client_secret"],
+)
+async def test_reauth_with_rotated_credentials_updates_and_reloads_the_entry(
+    hass: HomeAssistant,
+    flows: Flows,
+    request: pytest.FixtureRequest,
+    auth_method: AuthMethod,
+    entry_fixture: str,
 ) -> None:
-    """The old token was revoked: a wrong one is refused, the new one is stored and used."""
-    sim = flows.sim
-    await setup_integration(hass, config_entry)
-    assert config_entry.state is ConfigEntryState.LOADED
-    runtime_before = config_entry.runtime_data
-    old_data = dict(config_entry.data)
-    sim.revoke_tokens(sim.static_token)
-    sim.tokens.add_static(ROTATED_TOKEN, sim.org_id)
-    result = await flows.start_reauth(config_entry)
+    """After a rotation the old credentials are refused; the new ones are stored and used."""
+    entry: MockConfigEntry = request.getfixturevalue(entry_fixture)
+    await setup_integration(hass, entry)
+    runtime_before = entry.runtime_data
+    old_data = dict(entry.data)
+    old = flows.credentials(auth_method)
+    new = rotate_credentials(flows.sim, auth_method)
+    result = await flows.start_reauth(entry)
 
-    result = await flows.submit(result, {CONF_API_TOKEN: WRONG_TOKEN})
+    result = await flows.submit(result, old)
     assert_form_errors(result, "reauth_confirm", {"base": "invalid_auth"})
 
-    result = await flows.submit(result, {CONF_API_TOKEN: ROTATED_TOKEN})
+    result = await flows.submit(result, new)
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
-    assert dict(config_entry.data) == {**old_data, CONF_API_TOKEN: ROTATED_TOKEN}
-    # Reloaded with the new token: the old one is revoked, so only the new one can load it.
-    assert config_entry.state is ConfigEntryState.LOADED
-    assert config_entry.runtime_data is not runtime_before
+    assert dict(entry.data) == {**old_data, **new}
+    # Reloaded: the old credentials no longer work, so only the new ones can load it.
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is not runtime_before
 
 
 async def test_reauth_after_failed_setup_loads_the_entry_without_restart(
     hass: HomeAssistant, flows: Flows, config_entry: MockConfigEntry
 ) -> None:
     """A revoked token fails setup and starts reauth; the new token brings the entry up."""
-    sim = flows.sim
-    sim.revoke_tokens(sim.static_token)
-    sim.tokens.add_static(ROTATED_TOKEN, sim.org_id)
+    new = rotate_credentials(flows.sim, AuthMethod.API_TOKEN)
     await setup_integration(hass, config_entry)
     assert config_entry.state is ConfigEntryState.SETUP_ERROR
     [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert flow["context"]["source"] == SOURCE_REAUTH
+    context = flow["context"]
+    assert (context["source"], context["entry_id"]) == (
+        SOURCE_REAUTH,
+        config_entry.entry_id,
+    )
     assert flow["step_id"] == "reauth_confirm"
 
-    result = await flows.submit(flow, {CONF_API_TOKEN: ROTATED_TOKEN})
+    result = await flows.submit(flow, new)
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.ABORT
@@ -1173,68 +1102,22 @@ async def test_reauth_after_failed_setup_loads_the_entry_without_restart(
     assert config_entry.data[CONF_API_TOKEN] == ROTATED_TOKEN
 
 
-async def test_reauth_with_a_rotated_client_secret(
-    hass: HomeAssistant, flows: Flows, client_credentials_entry: MockConfigEntry
-) -> None:
-    """After the partner rotated the secret, the old one is refused and the new one stored."""
-    sim = flows.sim
-    await setup_integration(hass, client_credentials_entry)
-    old_data = dict(client_credentials_entry.data)
-    runtime_before = client_credentials_entry.runtime_data
-    old_secret = sim.client_secret
-    sim.client_secret = ROTATED_SECRET
-    result = await flows.start_reauth(client_credentials_entry)
-
-    result = await flows.submit(
-        result, {CONF_CLIENT_ID: sim.client_id, CONF_CLIENT_SECRET: old_secret}
-    )
-    assert_form_errors(result, "reauth_confirm", {"base": "invalid_auth"})
-
-    result = await flows.submit(
-        result, {CONF_CLIENT_ID: sim.client_id, CONF_CLIENT_SECRET: ROTATED_SECRET}
-    )
-    await hass.async_block_till_done()
-
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reauth_successful"
-    assert dict(client_credentials_entry.data) == {
-        **old_data,
-        CONF_CLIENT_SECRET: ROTATED_SECRET,
-    }
-    # Reloaded: a fresh client had to obtain its token with the new secret.
-    assert client_credentials_entry.state is ConfigEntryState.LOADED
-    assert client_credentials_entry.runtime_data is not runtime_before
-
-
-@pytest.mark.parametrize(
-    ("token", "fault", "error"),
-    [
-        pytest.param(OTHER_ORG_TOKEN, None, "forbidden", id="other-organisation"),
-        pytest.param(ROTATED_TOKEN, "5xx", "cannot_connect", id="server-error"),
-        pytest.param(ROTATED_TOKEN, "malformed", "unknown", id="malformed"),
-    ],
-)
-async def test_reauth_error_then_success(
+async def test_reauth_with_another_organisation_s_token_is_forbidden(
     hass: HomeAssistant,
     flows: Flows,
     mock_setup_entry: AsyncMock,
     config_entry: MockConfigEntry,
-    token: str,
-    fault: str | None,
-    error: str,
 ) -> None:
-    """Reauth checks the entry's own user: wrong, foreign or failing answers are shown."""
+    """Reauth checks the entry's own user: a token of another organisation is refused."""
     sim = flows.sim
     sim.tokens.add_static(ROTATED_TOKEN, sim.org_id)
     sim.tokens.add_static(OTHER_ORG_TOKEN, sim.other_org_id)
-    if fault is not None:
-        sim.faults.script(fault, 1, HEAT_PUMPS_ROUTE)
     config_entry.add_to_hass(hass)
     result = await flows.start_reauth(config_entry)
 
-    result = await flows.submit(result, {CONF_API_TOKEN: token})
+    result = await flows.submit(result, {CONF_API_TOKEN: OTHER_ORG_TOKEN})
 
-    assert_form_errors(result, "reauth_confirm", {"base": error})
+    assert_form_errors(result, "reauth_confirm", {"base": "forbidden"})
     assert config_entry.data[CONF_API_TOKEN] == sim.static_token
     result = await flows.submit(result, {CONF_API_TOKEN: ROTATED_TOKEN})
     assert result["type"] is FlowResultType.ABORT
@@ -1284,75 +1167,46 @@ async def test_reconfigure_form_shows_the_current_connection(
     assert flows.requests() == 0
 
 
-async def test_reconfigure_from_token_to_client_credentials_drops_the_token(
-    hass: HomeAssistant, flows: Flows, config_entry: MockConfigEntry
+@pytest.mark.parametrize(
+    ("entry_fixture", "auth_method"),
+    [
+        ("config_entry", AuthMethod.CLIENT_CREDENTIALS),
+        ("client_credentials_entry", AuthMethod.API_TOKEN),
+    ],
+    ids=["token_to_client_credentials", "client_credentials_to_token"],
+)
+async def test_reconfigure_to_the_other_method_keeps_only_its_credentials(
+    hass: HomeAssistant,
+    flows: Flows,
+    request: pytest.FixtureRequest,
+    entry_fixture: str,
+    auth_method: AuthMethod,
 ) -> None:
-    """Switching method asks for the new credentials, keeps the account, forgets the token."""
+    """Switching method asks for its credentials, keeps the account, forgets the old ones."""
     sim = flows.sim
-    await setup_integration(hass, config_entry)
-    runtime_before = config_entry.runtime_data
-    result = await flows.start_reconfigure(config_entry)
+    entry: MockConfigEntry = request.getfixturevalue(entry_fixture)
+    await setup_integration(hass, entry)
+    runtime_before = entry.runtime_data
+    result = await flows.start_reconfigure(entry)
 
-    result = await flows.submit(
-        result, flows.reconnection(AuthMethod.CLIENT_CREDENTIALS)
-    )
-    assert result["step_id"] == "client_credentials"
-    result = await flows.submit(
-        result, {CONF_CLIENT_ID: sim.client_id, CONF_CLIENT_SECRET: WRONG_SECRET}
-    )
-    assert_form_errors(result, "client_credentials", {"base": "invalid_auth"})
-
-    result = await flows.submit(
-        result, flows.credentials(AuthMethod.CLIENT_CREDENTIALS)
-    )
+    result = await flows.submit(result, flows.reconnection(auth_method))
+    assert result["step_id"] == auth_method.value
+    result = await flows.submit(result, flows.credentials(auth_method))
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert dict(config_entry.data) == {
+    assert dict(entry.data) == {
         CONF_ENVIRONMENT: Environment.CUSTOM,
         CONF_BASE_URL: flows.podero.base_url,
-        CONF_AUTH_METHOD: AuthMethod.CLIENT_CREDENTIALS,
-        CONF_CLIENT_ID: sim.client_id,
-        CONF_CLIENT_SECRET: sim.client_secret,
+        CONF_AUTH_METHOD: auth_method,
+        **flows.credentials(auth_method),
         CONF_ORG_ID: sim.org_id,
         CONF_USER_ID: sim.user_id,
     }
-    assert config_entry.unique_id == f"{sim.org_id}_{sim.user_id}"
-    assert config_entry.state is ConfigEntryState.LOADED
-    assert config_entry.runtime_data is not runtime_before
-    # The static token can go: the entry now runs on client credentials.
-    sim.revoke_tokens(sim.static_token)
-    await hass.config_entries.async_reload(config_entry.entry_id)
-    assert config_entry.state is ConfigEntryState.LOADED
-
-
-async def test_reconfigure_from_client_credentials_to_token_drops_id_and_secret(
-    hass: HomeAssistant, flows: Flows, client_credentials_entry: MockConfigEntry
-) -> None:
-    """Switching back to a token leaves no client id or secret behind."""
-    sim = flows.sim
-    await setup_integration(hass, client_credentials_entry)
-    runtime_before = client_credentials_entry.runtime_data
-    result = await flows.start_reconfigure(client_credentials_entry)
-
-    result = await flows.submit(result, flows.reconnection(AuthMethod.API_TOKEN))
-    assert result["step_id"] == "api_token"
-    result = await flows.submit(result, {CONF_API_TOKEN: sim.static_token})
-    await hass.async_block_till_done()
-
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
-    assert dict(client_credentials_entry.data) == {
-        CONF_ENVIRONMENT: Environment.CUSTOM,
-        CONF_BASE_URL: flows.podero.base_url,
-        CONF_AUTH_METHOD: AuthMethod.API_TOKEN,
-        CONF_API_TOKEN: sim.static_token,
-        CONF_ORG_ID: sim.org_id,
-        CONF_USER_ID: sim.user_id,
-    }
-    assert client_credentials_entry.state is ConfigEntryState.LOADED
-    assert client_credentials_entry.runtime_data is not runtime_before
+    assert entry.unique_id == f"{sim.org_id}_{sim.user_id}"
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is not runtime_before
 
 
 async def test_reconfigure_moves_the_entry_to_another_address(
@@ -1439,7 +1293,6 @@ async def test_reconfigure_refuses_a_bad_url_then_accepts_a_good_one(
     [
         pytest.param(WRONG_TOKEN, "invalid_auth", id="wrong-token"),
         pytest.param(OTHER_ORG_TOKEN, "forbidden", id="other-organisation"),
-        pytest.param("two words", "invalid_credentials", id="malformed-token"),
     ],
 )
 async def test_reconfigure_refuses_credentials_that_do_not_reach_the_account(
@@ -1504,7 +1357,7 @@ async def test_options_change_reloads_the_entry_with_the_new_interval(
     """A new interval is stored as whole seconds and the reloaded entry polls at it."""
     await setup_integration(hass, config_entry)
     runtime_before = config_entry.runtime_data
-    assert runtime_before.coordinator.update_interval == timedelta(seconds=300)
+    assert polling_intervals(config_entry) == {timedelta(seconds=300)}
     result = await flows.start_options(config_entry)
 
     result = await flows.submit_options(result, {CONF_SCAN_INTERVAL: 60})
@@ -1515,88 +1368,64 @@ async def test_options_change_reloads_the_entry_with_the_new_interval(
     assert config_entry.options == {CONF_SCAN_INTERVAL: 60, CONF_BACKFILL_DAYS: 30}
     assert config_entry.state is ConfigEntryState.LOADED
     assert config_entry.runtime_data is not runtime_before
-    assert config_entry.runtime_data.coordinator.update_interval == timedelta(
-        seconds=60
-    )
+    assert polling_intervals(config_entry) == {timedelta(seconds=60)}
 
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [(30, 30), (3600, 3600), ("120", 120), (299.7, 299)],
+    [
+        pytest.param({CONF_SCAN_INTERVAL: 30}, {CONF_SCAN_INTERVAL: 30}, id="30s"),
+        pytest.param({CONF_SCAN_INTERVAL: 3600}, {CONF_SCAN_INTERVAL: 3600}, id="1h"),
+        pytest.param({CONF_SCAN_INTERVAL: "120"}, {CONF_SCAN_INTERVAL: 120}, id="text"),
+        pytest.param(
+            {CONF_SCAN_INTERVAL: 299.7}, {CONF_SCAN_INTERVAL: 299}, id="299.7s"
+        ),
+        pytest.param({CONF_BACKFILL_DAYS: 1}, {CONF_BACKFILL_DAYS: 1}, id="1d"),
+        pytest.param({CONF_BACKFILL_DAYS: 365}, {CONF_BACKFILL_DAYS: 365}, id="365d"),
+        pytest.param({CONF_BACKFILL_DAYS: 7.5}, {CONF_BACKFILL_DAYS: 7}, id="7.5d"),
+    ],
 )
-async def test_options_accept_the_allowed_range_as_whole_seconds(
+async def test_options_accept_their_ranges_in_whole_units(
     hass: HomeAssistant,
     flows: Flows,
     mock_setup_entry: AsyncMock,
     config_entry: MockConfigEntry,
-    typed: float | str,
-    stored: int,
+    typed: dict[str, float | str],
+    stored: dict[str, int],
 ) -> None:
-    """Anything from 30 s to an hour is taken and stored as an int."""
+    """30 s to an hour of polling, 1 to 365 days of history; each is stored as an int."""
     await setup_integration(hass, config_entry)
     result = await flows.start_options(config_entry)
 
-    result = await flows.submit_options(result, {CONF_SCAN_INTERVAL: typed})
+    result = await flows.submit_options(result, {CONF_SCAN_INTERVAL: 300, **typed})
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert config_entry.options == {CONF_SCAN_INTERVAL: stored, CONF_BACKFILL_DAYS: 30}
-    assert type(config_entry.options[CONF_SCAN_INTERVAL]) is int
+    expected = {CONF_SCAN_INTERVAL: 300, CONF_BACKFILL_DAYS: 30, **stored}
+    assert config_entry.options == expected
+    assert all(type(value) is int for value in config_entry.options.values())
 
 
-@pytest.mark.parametrize(("typed", "stored"), [(1, 1), (365, 365), (7.5, 7)])
-async def test_options_accept_a_history_window_in_whole_days(
-    hass: HomeAssistant,
-    flows: Flows,
-    mock_setup_entry: AsyncMock,
-    config_entry: MockConfigEntry,
-    typed: float | str,
-    stored: int,
-) -> None:
-    """The history window is 1 to 365 days, stored as an int."""
-    await setup_integration(hass, config_entry)
-    result = await flows.start_options(config_entry)
-
-    result = await flows.submit_options(
-        result, {CONF_SCAN_INTERVAL: 300, CONF_BACKFILL_DAYS: typed}
-    )
-
-    assert config_entry.options == {CONF_SCAN_INTERVAL: 300, CONF_BACKFILL_DAYS: stored}
-
-
-@pytest.mark.parametrize("typed", [0, 366, "nan"])
-async def test_options_refuse_a_history_window_outside_the_range(
-    hass: HomeAssistant,
-    flows: Flows,
-    mock_setup_entry: AsyncMock,
-    config_entry: MockConfigEntry,
-    typed: float | str | None,
-) -> None:
-    """No history, more than a year or not a number fails the form."""
-    await setup_integration(hass, config_entry)
-    result = await flows.start_options(config_entry)
-
-    with pytest.raises(InvalidData):
-        await flows.submit_options(
-            result, {CONF_SCAN_INTERVAL: 300, CONF_BACKFILL_DAYS: typed}
-        )
-
-    assert config_entry.options == {}
-
-
-@pytest.mark.parametrize("typed", [29, 3601, "nan", "soon"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        *({CONF_SCAN_INTERVAL: value} for value in (29, 3601, "nan", "soon")),
+        *({CONF_BACKFILL_DAYS: value} for value in (0, 366, "nan")),
+    ],
+    ids=lambda typed: "-".join(f"{key}={value}" for key, value in typed.items()),
+)
 async def test_options_refuse_values_outside_the_range(
     hass: HomeAssistant,
     flows: Flows,
     mock_setup_entry: AsyncMock,
     config_entry: MockConfigEntry,
-    typed: float | str | None,
+    typed: dict[str, float | str],
 ) -> None:
     """Too short, too long or not a number fails the form; the options stay as they were."""
     await setup_integration(hass, config_entry)
     result = await flows.start_options(config_entry)
 
     with pytest.raises(InvalidData):
-        await flows.submit_options(result, {CONF_SCAN_INTERVAL: typed})
+        await flows.submit_options(result, {CONF_SCAN_INTERVAL: 300, **typed})
 
     assert config_entry.options == {}
 

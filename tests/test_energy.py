@@ -48,6 +48,19 @@ def short_entry(config_entry: MockConfigEntry) -> MockConfigEntry:
     )
 
 
+@pytest.fixture
+async def imported(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    short_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> MockConfigEntry:
+    """The household with the two-day window, set up, its first import recorded."""
+    await setup_integration(hass, short_entry)
+    await import_once(hass, freezer)
+    return short_entry
+
+
 pytestmark = pytest.mark.energy_history
 VIENNA = ZoneInfo("Europe/Vienna")
 DATA_ROUTE = "/data"
@@ -123,15 +136,12 @@ async def test_backfill_sums_equal_the_simulated_energy(
 
 
 async def test_import_costs_one_request_per_device_per_cycle_at_most_hourly(
-    recorder_mock: Recorder,
     hass: HomeAssistant,
     podero: SimulatedPodero,
-    short_entry: MockConfigEntry,
+    imported: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Each device's series is read once per cycle, and cycles come once an hour."""
-    await setup_integration(hass, short_entry)
-    await import_once(hass, freezer)
     assert data_requests(podero) == {HEAT_PUMP_ID: 1, EV_ID: 1, INVERTER_ID: 1}
 
     podero.simulator.log.clear()
@@ -144,15 +154,12 @@ async def test_import_costs_one_request_per_device_per_cycle_at_most_hourly(
 
 
 async def test_a_second_import_adds_no_duplicates(
-    recorder_mock: Recorder,
     hass: HomeAssistant,
     podero: SimulatedPodero,
-    short_entry: MockConfigEntry,
+    imported: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Re-importing the last hours replaces rows; the series stays continuous."""
-    await setup_integration(hass, short_entry)
-    await import_once(hass, freezer)
     statistic = statistic_id(HEAT_PUMP_ID, "consumption")
     start = _utc_hour(datetime.now(UTC)) - timedelta(days=3)
     before = await hourly_rows(hass, statistic, start, datetime.now(UTC))
@@ -167,15 +174,12 @@ async def test_a_second_import_adds_no_duplicates(
 
 
 async def test_a_late_correction_of_the_last_hours_is_applied(
-    recorder_mock: Recorder,
     hass: HomeAssistant,
     podero: SimulatedPodero,
-    short_entry: MockConfigEntry,
+    imported: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """When Podero revises a recent hour, the next import replaces it and later sums follow."""
-    await setup_integration(hass, short_entry)
-    await import_once(hass, freezer)
     statistic = statistic_id(HEAT_PUMP_ID, "consumption")
     corrected_hour = _utc_hour(datetime.now(UTC)) - timedelta(hours=2)
     original = PoderoClient.get_time_series
@@ -249,19 +253,16 @@ async def test_clock_change_days_have_23_and_25_hourly_rows(
 
 
 async def test_removing_the_entry_removes_its_statistics(
-    recorder_mock: Recorder,
     hass: HomeAssistant,
     podero: SimulatedPodero,
-    short_entry: MockConfigEntry,
+    imported: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Deleting the integration leaves no Podero statistics behind."""
-    await setup_integration(hass, short_entry)
-    await import_once(hass, freezer)
     listed = await get_instance(hass).async_add_executor_job(list_statistic_ids, hass)
     assert any(item["statistic_id"].startswith(f"{DOMAIN}:") for item in listed)
 
-    await hass.config_entries.async_remove(short_entry.entry_id)
+    await hass.config_entries.async_remove(imported.entry_id)
     await async_wait_recording_done(hass)
 
     listed = await get_instance(hass).async_add_executor_job(list_statistic_ids, hass)
@@ -269,15 +270,12 @@ async def test_removing_the_entry_removes_its_statistics(
 
 
 async def test_session_and_savings_sensors(
-    recorder_mock: Recorder,
     hass: HomeAssistant,
     podero: SimulatedPodero,
-    short_entry: MockConfigEntry,
+    imported: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """The EV shows its session and last session; devices show this month's savings."""
-    await setup_integration(hass, short_entry)
-    await import_once(hass, freezer)
 
     session = hass.states.get("sensor.tesla_model_3_session_energy")
     last = hass.states.get("sensor.tesla_model_3_last_session_energy")
@@ -293,15 +291,12 @@ async def test_session_and_savings_sensors(
 
 
 async def test_idle_vehicle_has_no_current_session(
-    recorder_mock: Recorder,
     hass: HomeAssistant,
     podero: SimulatedPodero,
-    short_entry: MockConfigEntry,
+    imported: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Unplugged, Podero answers {"session": null}: the session sensors show unknown."""
-    await setup_integration(hass, short_entry)
-    await import_once(hass, freezer)
     podero.simulator.set_plugged_in(EV_ID, plugged_in=False)
 
     await advance(hass, freezer, timedelta(minutes=5))

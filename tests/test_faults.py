@@ -5,7 +5,6 @@ entity availability and state, log lines, and reauth flows.
 """
 
 import asyncio
-from datetime import timedelta
 import logging
 from typing import Any
 from unittest.mock import patch
@@ -15,10 +14,7 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.podero.api import DeviceKind
 from custom_components.podero.const import (
@@ -31,13 +27,7 @@ from custom_components.podero.const import (
     AuthMethod,
 )
 
-from .helpers import (
-    SimulatedPodero,
-    advance,
-    podero_log_lines,
-    setup_integration,
-    until,
-)
+from .helpers import SimulatedPodero, advance, podero_log_lines, setup_integration
 
 LIST = "GET /api/partners/v2.0/org/{org}/users/{user}/"
 HEAT_PUMPS = f"{LIST}heat-pumps"
@@ -168,39 +158,6 @@ async def test_total_outage_logs_once_and_recovers(
     assert reauth_flows(hass) == []
 
 
-async def test_hung_list_times_out_and_recovers(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A request that never answers is given up after the timeout; the type recovers."""
-    await setup_integration(hass, config_entry)
-    caplog.clear()
-    podero.simulator.faults.script("hang", count=1, match=HEAT_PUMPS)
-    podero.simulator.log.clear()
-
-    freezer.tick(DEFAULT_SCAN_INTERVAL)
-    async_fire_time_changed(hass)
-    await until(lambda: requests_to(podero, "heat-pumps") == 1)
-    freezer.tick(timedelta(seconds=16))
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-    assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_UNAVAILABLE
-    assert hass.states.get(EV_SWITCH).state == "on"
-
-    await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
-    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
-    assert podero_log_lines(caplog, logging.ERROR) == [
-        "Error fetching podero heat-pumps data: Podero did not answer in time"
-    ]
-    assert podero_log_lines(caplog, logging.INFO) == [
-        "Fetching podero heat-pumps data recovered"
-    ]
-    assert reauth_flows(hass) == []
-
-
 async def test_type_failing_at_start_up_is_retried_at_the_next_refresh(
     hass: HomeAssistant,
     podero: SimulatedPodero,
@@ -218,8 +175,10 @@ async def test_type_failing_at_start_up_is_retried_at_the_next_refresh(
     assert hass.states.get(HEAT_PUMP_SWITCH) is None
     assert hass.states.get(EV_SWITCH).state == "on"
     assert podero_log_lines(caplog, logging.WARNING) == [
-        "Reading podero heat-pumps failed at start-up, retrying: "
-        "Podero had a server error (HTTP 503). Try again later"
+        (
+            "Reading podero heat-pumps failed at start-up, retrying: "
+            "Podero had a server error (HTTP 503). Try again later"
+        )
     ]
 
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
@@ -273,8 +232,10 @@ async def test_rate_limit_logs_once_and_once_on_recovery(
         assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
 
     assert podero_log_lines(caplog, logging.ERROR) == [
-        "Error fetching podero heat-pumps data: "
-        "Podero asked to slow down. Try again in 60 seconds"
+        (
+            "Error fetching podero heat-pumps data: "
+            "Podero asked to slow down. Try again in 60 seconds"
+        )
     ]
     assert podero_log_lines(caplog, logging.INFO) == [
         "Fetching podero heat-pumps data recovered"
@@ -312,16 +273,15 @@ async def test_expired_oauth_token_is_renewed_silently(
     assert oauth_entry.state is ConfigEntryState.LOADED
 
 
-async def test_revoked_token_starts_reauth_once_and_reauth_restores_the_entry(
+async def test_revoked_token_starts_reauth_once(
     hass: HomeAssistant,
     podero: SimulatedPodero,
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A revoked API token: one reauth flow; a new token brings the entry back, no restart."""
-    sim = podero.simulator
+    """A revoked API token: one reauth flow however often polls fail (finishing it: test_config_flow.py)."""
     await setup_integration(hass, config_entry)
-    sim.revoke_tokens()
+    podero.simulator.revoke_tokens()
 
     with patch.object(
         hass.config_entries.flow,
@@ -336,19 +296,8 @@ async def test_revoked_token_starts_reauth_once_and_reauth_restores_the_entry(
         if call.kwargs["context"]["source"] == SOURCE_REAUTH
     ]
     assert len(started) == 1
-    flows = reauth_flows(hass)
-    assert len(flows) == 1
+    assert len(reauth_flows(hass)) == 1
     assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_UNAVAILABLE
-
-    new_token = sim.issue_token()
-    result = await hass.config_entries.flow.async_configure(
-        flows[0]["flow_id"], {CONF_API_TOKEN: new_token}
-    )
-    await hass.async_block_till_done()
-
-    assert result["reason"] == "reauth_successful"
-    assert config_entry.state is ConfigEntryState.LOADED
-    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
 
 
 async def test_absurd_retry_after_only_quiets_the_endpoint(

@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
@@ -13,11 +13,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.podero.api import DeviceKind
 from custom_components.podero.const import DOMAIN
-from podero_simulator.scenarios import HEAT_PUMP_ID, WALLBOX_ID
+from podero_simulator.scenarios import HEAT_PUMP_ID, USER_ID, WALLBOX_ID
 
-from .helpers import SimulatedPodero, advance, pause_store_key, setup_integration
+from .helpers import SimulatedPodero, advance, refresh_devices, setup_integration
 
 GONE_ID = "e6f8a0b2-5c7d-4e9f-8a1b-2c3d4e5f6a7b"
 
@@ -68,6 +67,24 @@ async def test_devices(
     assert devices == snapshot
 
 
+async def test_entities_disabled_by_default(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    config_entry: MockConfigEntry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Which entities of every platform a new installation starts with disabled."""
+    await setup_integration(hass, config_entry)
+
+    entries = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
+    disabled = sorted(
+        entry.entity_id
+        for entry in entries
+        if entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    )
+    assert disabled == snapshot
+
+
 async def test_api_down_at_setup_retries_until_it_answers(
     hass: HomeAssistant,
     podero: SimulatedPodero,
@@ -89,21 +106,6 @@ async def test_api_down_at_setup_retries_until_it_answers(
 
     assert config_entry.state is ConfigEntryState.LOADED
     assert len(entry_devices(hass, config_entry)) == 5
-
-
-async def test_rejected_credentials_at_setup_start_reauthentication(
-    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
-) -> None:
-    """A 401 at setup is a setup error, and the user is asked for new credentials."""
-    podero.simulator.revoke_tokens()
-
-    await setup_integration(hass, config_entry)
-
-    assert config_entry.state is ConfigEntryState.SETUP_ERROR
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert len(flows) == 1
-    assert flows[0]["context"]["source"] == SOURCE_REAUTH
-    assert flows[0]["context"]["entry_id"] == config_entry.entry_id
 
 
 # --- removing devices ---------------------------------------------------------------------
@@ -138,38 +140,41 @@ async def loaded_entry(
     return config_entry
 
 
-async def test_a_device_podero_still_lists_cannot_be_removed(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    hass_ws_client: WebSocketGenerator,
-) -> None:
-    """Removing a listed appliance is refused: it would only come back."""
-    heat_pump = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, HEAT_PUMP_ID), loaded_entry.entry_id
-    )
-    assert heat_pump is not None
-
-    assert not await remove_device(
-        hass, hass_ws_client, heat_pump.id, loaded_entry.entry_id
-    )
-    assert dr.async_get(hass).async_get(heat_pump.id) is not None
-
-
-async def test_the_account_device_cannot_be_removed(
+@pytest.mark.parametrize(
+    ("identifier", "failing"),
+    [
+        pytest.param(HEAT_PUMP_ID, None, id="listed_appliance"),
+        pytest.param(f"{USER_ID}_account", None, id="account"),
+        pytest.param(WALLBOX_ID, "wallboxes", id="appliance_of_a_failing_type"),
+    ],
+)
+async def test_a_device_that_may_still_exist_cannot_be_removed(
     hass: HomeAssistant,
     podero: SimulatedPodero,
     loaded_entry: MockConfigEntry,
     hass_ws_client: WebSocketGenerator,
+    identifier: str,
+    failing: str | None,
 ) -> None:
-    """The account holds the charging settings while the user has an EV or wallbox."""
-    account = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"{podero.simulator.user_id}_account"), loaded_entry.entry_id
+    """Removing what Podero lists is refused: it would only come back.
+
+    The account holds the charging settings while there is an EV or a wallbox, and an
+    appliance whose list currently fails may still exist.
+    """
+    if failing is not None:
+        podero.simulator.faults.script(
+            "5xx", None, f"GET /api/partners/v2.0/org/{{org}}/users/{{user}}/{failing}"
+        )
+        await refresh_devices(loaded_entry)
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, identifier), loaded_entry.entry_id
     )
-    assert account is not None
+    assert device is not None
 
     assert not await remove_device(
-        hass, hass_ws_client, account.id, loaded_entry.entry_id
+        hass, hass_ws_client, device.id, loaded_entry.entry_id
     )
+    assert dr.async_get(hass).async_get(device.id) is not None
 
 
 async def test_a_device_podero_no_longer_lists_can_be_removed(
@@ -186,49 +191,13 @@ async def test_a_device_podero_no_longer_lists_can_be_removed(
     assert dr.async_get(hass).async_get(leftover.id) is None
 
 
-async def test_a_device_of_a_failing_type_cannot_be_removed(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    loaded_entry: MockConfigEntry,
-    hass_ws_client: WebSocketGenerator,
-) -> None:
-    """A wallbox whose list currently fails may still exist: keep it."""
-    podero.simulator.faults.script(
-        "5xx", None, "GET /api/partners/v2.0/org/{org}/users/{user}/wallboxes"
-    )
-    await loaded_entry.runtime_data.devices[DeviceKind.WALLBOX].async_refresh()
-    wallbox = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, WALLBOX_ID), loaded_entry.entry_id
-    )
-    assert wallbox is not None
-
-    assert not await remove_device(
-        hass, hass_ws_client, wallbox.id, loaded_entry.entry_id
-    )
-    podero.simulator.faults.clear_scripts()
-
-
 # --- removing the entry -------------------------------------------------------------------
 
 
 async def test_removing_the_entry(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    """A removed entry takes its devices, entities and stored schedule with it."""
-    heat_pump = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, HEAT_PUMP_ID), loaded_entry.entry_id
-    )
-    assert heat_pump is not None
-    await hass.services.async_call(
-        DOMAIN,
-        "pause_optimization",
-        {"device_id": heat_pump.id, "until": "2026-01-15T12:00:00+00:00"},
-        blocking=True,
-    )
-    assert pause_store_key(loaded_entry.entry_id) in hass_storage
-
+    """A removed entry takes its devices and entities with it (its Store: test_pause.py)."""
     await hass.config_entries.async_remove(loaded_entry.entry_id)
     await hass.async_block_till_done()
 
@@ -239,4 +208,3 @@ async def test_removing_the_entry(
         er.async_entries_for_config_entry(er.async_get(hass), loaded_entry.entry_id)
         == []
     )
-    assert pause_store_key(loaded_entry.entry_id) not in hass_storage

@@ -1,8 +1,11 @@
 """Timed pauses of smart optimisation: scheduling, persistence across restarts, retries.
 
-The behaviour under test is documented in custom_components/podero/pause.py.
+The behaviour under test is documented in custom_components/podero/pause.py. Every test pauses
+the demo household's heat pump; a failing pause action itself is test_services.py's.
 """
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
 from typing import Any
@@ -11,7 +14,6 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 import pytest
@@ -22,6 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.podero.api import DEFAULT_REQUEST_TIMEOUT_S
 from custom_components.podero.const import DOMAIN
+from podero_simulator import Simulator
 from podero_simulator.scenarios import HEAT_PUMP_ID, WALLBOX_ID
 
 from .helpers import SimulatedPodero, advance, pause_store_key, setup_integration, until
@@ -32,407 +35,294 @@ HEAT_PUMP_PUT = "PUT /api/partners/v2.0/org/{org}/users/{user}/heat-pumps/{hp}"
 RESUME_FAILED = "Resuming smart optimisation of"
 
 
-async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Set up the household with the switches only (enough for optimisation)."""
-    await setup_integration(hass, entry, [Platform.SWITCH])
-
-
-@pytest.fixture
-async def loaded_entry(
-    hass: HomeAssistant, config_entry: MockConfigEntry
-) -> MockConfigEntry:
-    """The demo household, set up."""
-    await set_up(hass, config_entry)
-    return config_entry
-
-
-def heat_pump(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    """The Home Assistant device id of the heat pump."""
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, HEAT_PUMP_ID), entry.entry_id
-    )
-    assert device is not None
-    return device.id
-
-
-async def pause(
-    hass: HomeAssistant, entry: MockConfigEntry, until: str | None = UNTIL
-) -> None:
-    """Pause the heat pump's optimisation (until `until`, if given)."""
-    data: dict[str, Any] = {"device_id": heat_pump(hass, entry)}
-    if until is not None:
-        data["until"] = until
-    await hass.services.async_call(DOMAIN, "pause_optimization", data, blocking=True)
-
-
-def optimising(podero: SimulatedPodero, device_id: str = HEAT_PUMP_ID) -> bool:
-    """Whether Podero optimises the device right now."""
-    return podero.simulator.device_payload(device_id)["is_smart_optimization_active"]
-
-
-def heat_pump_writes(podero: SimulatedPodero) -> list[str | None]:
-    """Times (simulated) of the PUT requests to the heat pump so far."""
-    return [
-        entry["at"]
-        for entry in podero.simulator.requests()
-        if entry["method"] == "PUT" and entry["path"].endswith(HEAT_PUMP_ID)
-    ]
-
-
-def stored(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
-    """The persisted schedule of the entry ({} when nothing is scheduled)."""
-    return hass_storage.get(pause_store_key(entry.entry_id), {}).get("data", {})
-
-
 def store_record(until: str, since: str | None = None) -> dict[str, Any]:
     """What a pause looks like in the Store."""
     return {"kind": "heat-pumps", "until": until, "since": since}
 
 
-def seed_store(
-    hass_storage: dict[str, Any], entry: MockConfigEntry, data: dict[str, Any]
-) -> None:
-    """Leave a schedule in the Store as an earlier run of Home Assistant would have."""
-    key = pause_store_key(entry.entry_id)
-    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": data}
+@dataclass
+class Household:
+    """The demo household's heat pump: what the tests do to it, and what they look at."""
+
+    hass: HomeAssistant
+    entry: MockConfigEntry
+    simulator: Simulator
+    freezer: FrozenDateTimeFactory
+    storage: dict[str, Any]
+
+    async def set_up(self) -> None:
+        """Set up the entry with the switches only (enough for optimisation)."""
+        await setup_integration(self.hass, self.entry, [Platform.SWITCH])
+
+    async def pause(self, until: str | None = UNTIL) -> None:
+        """Pause the heat pump's optimisation (until `until`, if given)."""
+        data: dict[str, Any] = {"device_id": self.device_id}
+        if until is not None:
+            data["until"] = until
+        await self.hass.services.async_call(
+            DOMAIN, "pause_optimization", data, blocking=True
+        )
+
+    async def resume(self) -> None:
+        """Resume the heat pump's optimisation with the resume_optimization action."""
+        await self.hass.services.async_call(
+            DOMAIN, "resume_optimization", {"device_id": self.device_id}, blocking=True
+        )
+
+    async def switch(self, service: str) -> None:
+        """Turn the smart optimisation switch on or off by hand."""
+        await self.hass.services.async_call(
+            "switch", service, {"entity_id": SWITCH}, blocking=True
+        )
+
+    async def wait(self, delta: timedelta) -> None:
+        """Let time pass, running whatever falls due."""
+        await advance(self.hass, self.freezer, delta)
+
+    async def stored(self) -> dict[str, Any]:
+        """The persisted schedule once pending saves ran ({} when nothing is scheduled)."""
+        await self.hass.async_block_till_done()
+        key = pause_store_key(self.entry.entry_id)
+        return self.storage.get(key, {}).get("data", {})
+
+    def seed(self, data: dict[str, Any]) -> None:
+        """Leave a schedule in the Store as an earlier run of Home Assistant would have."""
+        key = pause_store_key(self.entry.entry_id)
+        self.storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": data}
+
+    @property
+    def device_id(self) -> str:
+        """The Home Assistant device id of the heat pump."""
+        registry = dr.async_get(self.hass)
+        device = registry.async_get_device_by_identifier(
+            (DOMAIN, HEAT_PUMP_ID), self.entry.entry_id
+        )
+        assert device is not None
+        return device.id
+
+    @property
+    def optimising(self) -> bool:
+        """Whether Podero optimises the heat pump right now."""
+        payload = self.simulator.device_payload(HEAT_PUMP_ID)
+        return bool(payload["is_smart_optimization_active"])
+
+    @property
+    def switch_state(self) -> str:
+        """What the smart optimisation switch shows."""
+        return self.hass.states.get(SWITCH).state
+
+    @property
+    def writes(self) -> list[str | None]:
+        """Times (simulated) of the PUT requests to the heat pump so far."""
+        return [
+            entry["at"]
+            for entry in self.simulator.requests()
+            if entry["method"] == "PUT" and entry["path"].endswith(HEAT_PUMP_ID)
+        ]
+
+    @property
+    def paused_until(self) -> datetime | None:
+        """When the heat pump is scheduled to resume, if at all."""
+        return self.entry.runtime_data.pauses.paused_until(HEAT_PUMP_ID)
 
 
-def paused_until(entry: MockConfigEntry) -> datetime | None:
-    """When the heat pump is scheduled to resume, if at all."""
-    return entry.runtime_data.pauses.paused_until(HEAT_PUMP_ID)
+@pytest.fixture
+def household(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    frozen_time: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> Household:
+    """The demo household, not set up yet."""
+    return Household(hass, config_entry, podero.simulator, frozen_time, hass_storage)
+
+
+@pytest.fixture
+async def loaded(household: Household) -> Household:
+    """The demo household, set up."""
+    await household.set_up()
+    return household
 
 
 # --- pausing ------------------------------------------------------------------------------
 
 
 async def test_pause_without_until_turns_optimisation_off_for_good(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    loaded: Household,
 ) -> None:
     """Without `until` nothing is scheduled: optimisation stays off until resumed."""
-    await pause(hass, loaded_entry, until=None)
+    await loaded.pause(until=None)
 
-    assert not optimising(podero)
-    assert hass.states.get(SWITCH).state == STATE_OFF
-    assert paused_until(loaded_entry) is None
-    assert stored(hass_storage, loaded_entry) == {}
+    assert not loaded.optimising
+    assert loaded.switch_state == STATE_OFF
+    assert loaded.paused_until is None
+    assert await loaded.stored() == {}
 
-    await advance(hass, frozen_time, timedelta(days=2))
-    assert not optimising(podero)
+    await loaded.wait(timedelta(days=2))
+    assert not loaded.optimising
 
 
-async def test_pause_with_until_resumes_at_until(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-) -> None:
+async def test_pause_with_until_resumes_at_until(loaded: Household) -> None:
     """Optimisation is off until `until` and on again from then; the Store empties."""
-    await pause(hass, loaded_entry)
-    assert not optimising(podero)
-    assert paused_until(loaded_entry) == dt_util.parse_datetime(UNTIL)
-    assert stored(hass_storage, loaded_entry) == {
+    await loaded.pause()
+    assert not loaded.optimising
+    assert loaded.paused_until == dt_util.parse_datetime(UNTIL)
+    assert await loaded.stored() == {
         HEAT_PUMP_ID: store_record(UNTIL, "2026-01-15T11:00:00+00:00")
     }
 
-    await advance(hass, frozen_time, timedelta(minutes=59, seconds=59))
-    assert not optimising(podero)
-    assert hass.states.get(SWITCH).state == STATE_OFF
+    await loaded.wait(timedelta(minutes=59, seconds=59))
+    assert not loaded.optimising
+    assert loaded.switch_state == STATE_OFF
 
-    await advance(hass, frozen_time, timedelta(seconds=1))
-    assert optimising(podero)
-    assert hass.states.get(SWITCH).state == STATE_ON
-    assert paused_until(loaded_entry) is None
-    await hass.async_block_till_done()
-    assert stored(hass_storage, loaded_entry) == {}
+    await loaded.wait(timedelta(seconds=1))
+    assert loaded.optimising
+    assert loaded.switch_state == STATE_ON
+    assert loaded.paused_until is None
+    assert await loaded.stored() == {}
 
 
-async def test_pausing_again_replaces_the_schedule(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
+@pytest.mark.parametrize("again", [UNTIL, None], ids=["later_until", "no_until"])
+async def test_the_latest_pause_wins(loaded: Household, again: str | None) -> None:
+    """Paused again, an earlier `until` no longer applies; without `until`, none does."""
+    await loaded.pause(until="2026-01-15T11:30:00+00:00")
+    await loaded.pause(until=again)
+
+    await loaded.wait(timedelta(minutes=45))
+    assert not loaded.optimising
+
+    await loaded.wait(timedelta(minutes=15))
+    assert loaded.optimising is (again is not None)
+    assert loaded.paused_until is None
+
+
+@pytest.mark.parametrize(
+    "resume",
+    [Household.resume, lambda home: home.switch("turn_on")],
+    ids=["resume_action", "switch"],
+)
+async def test_resuming_by_hand_cancels_the_scheduled_resume(
+    loaded: Household, resume: Callable[[Household], Awaitable[None]]
 ) -> None:
-    """The latest pause wins: an earlier `until` no longer applies."""
-    await pause(hass, loaded_entry, until="2026-01-15T11:30:00+00:00")
-    await pause(hass, loaded_entry, until=UNTIL)
+    """Resumed by hand, then switched off again: nothing happens at the old `until`."""
+    await loaded.pause()
+    await loaded.wait(timedelta(minutes=10))
 
-    await advance(hass, frozen_time, timedelta(minutes=45))
-    assert not optimising(podero)
+    await resume(loaded)
+    assert loaded.optimising
+    assert loaded.paused_until is None
+    assert await loaded.stored() == {}
 
-    await advance(hass, frozen_time, timedelta(minutes=15))
-    assert optimising(podero)
+    await loaded.switch("turn_off")
+    writes = loaded.writes
+    await loaded.wait(timedelta(hours=2))
 
-
-async def test_pausing_without_until_drops_an_earlier_schedule(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-) -> None:
-    """Pausing open-ended after a timed pause means: do not resume by yourself."""
-    await pause(hass, loaded_entry)
-    await pause(hass, loaded_entry, until=None)
-
-    await advance(hass, frozen_time, timedelta(hours=2))
-
-    assert not optimising(podero)
-    assert paused_until(loaded_entry) is None
-
-
-async def test_resume_optimization_cancels_the_schedule(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-) -> None:
-    """Resumed by hand, nothing happens at the old `until` any more."""
-    await pause(hass, loaded_entry)
-    await hass.services.async_call(
-        DOMAIN,
-        "resume_optimization",
-        {"device_id": heat_pump(hass, loaded_entry)},
-        blocking=True,
-    )
-    assert optimising(podero)
-    assert paused_until(loaded_entry) is None
-    await hass.async_block_till_done()
-    assert stored(hass_storage, loaded_entry) == {}
-
-    # Switched off again by hand: the cancelled resume must not turn it back on.
-    await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": SWITCH}, blocking=True
-    )
-    writes = heat_pump_writes(podero)
-    await advance(hass, frozen_time, timedelta(hours=2))
-
-    assert not optimising(podero)
-    assert heat_pump_writes(podero) == writes
+    assert not loaded.optimising
+    assert loaded.switch_state == STATE_OFF
+    assert loaded.writes == writes
 
 
 # --- optimisation turned on some other way ------------------------------------------------
 
 
-async def test_switching_on_by_hand_ends_the_pause(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
+@pytest.mark.parametrize(
+    ("paused_at", "turned_on_at", "ends"),
+    [
+        pytest.param("11:00:00Z", "11:01:00Z", True, id="turned_on_after_the_pause"),
+        pytest.param("11:00:00", "11:01:00", True, id="zoneless_stamps_are_utc"),
+        pytest.param("11:00:00Z", "10:59:59Z", False, id="poll_overtaken_by_the_pause"),
+    ],
+)
+async def test_optimisation_turned_on_in_podero_ends_the_pause(
+    loaded: Household, paused_at: str, turned_on_at: str, ends: bool
 ) -> None:
-    """Switched on by hand, then off again: it stays off past the old `until`."""
-    await pause(hass, loaded_entry)
-    await advance(hass, frozen_time, timedelta(minutes=10))
+    """An `on` that Podero stamped after the pause (its app) ends it at the next poll.
 
-    await hass.services.async_call(
-        "switch", "turn_on", {"entity_id": SWITCH}, blocking=True
+    One stamped before the pause came from a poll the pause overtook: no manual change.
+    An `updated_at` without zone is UTC.
+    """
+    loaded.simulator.patch_device(
+        HEAT_PUMP_ID, {"updated_at": f"2026-01-15T{paused_at}"}
     )
-    assert paused_until(loaded_entry) is None
-
-    await advance(hass, frozen_time, timedelta(minutes=10))
-    await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": SWITCH}, blocking=True
-    )
-    writes = heat_pump_writes(podero)
-    await advance(hass, frozen_time, timedelta(hours=1))
-
-    assert not optimising(podero)
-    assert hass.states.get(SWITCH).state == STATE_OFF
-    assert heat_pump_writes(podero) == writes
-
-
-async def test_switching_on_in_podero_ends_the_pause(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-) -> None:
-    """Turned on elsewhere (Podero's app), the next poll ends the pause too."""
-    await pause(hass, loaded_entry)
-    await advance(hass, frozen_time, timedelta(minutes=1))
-    podero.simulator.update_device(HEAT_PUMP_ID, {"is_smart_optimization_active": True})
-
-    await advance(hass, frozen_time, timedelta(minutes=5))  # a regular poll
-
-    assert hass.states.get(SWITCH).state == STATE_ON
-    assert paused_until(loaded_entry) is None
-
-
-async def test_a_reading_from_before_the_pause_does_not_end_it(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-) -> None:
-    """An `on` that Podero stamped before the pause (a poll overtaken) is no manual change."""
-    await pause(hass, loaded_entry)
-    await advance(hass, frozen_time, timedelta(minutes=1))
-    # The answer of a poll that started before the pause was written.
-    podero.simulator.patch_device(
-        HEAT_PUMP_ID,
-        {"is_smart_optimization_active": True, "updated_at": "2026-01-15T10:59:59Z"},
-    )
-
-    await advance(hass, frozen_time, timedelta(minutes=5))  # a regular poll
-
-    assert hass.states.get(SWITCH).state == STATE_ON
-    assert paused_until(loaded_entry) == dt_util.parse_datetime(UNTIL)
-
-
-async def test_zoneless_podero_timestamps_are_read_as_utc(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-) -> None:
-    """An `updated_at` without zone is UTC: turned on in Podero's app later, the pause ends."""
-    podero.simulator.patch_device(HEAT_PUMP_ID, {"updated_at": "2026-01-15T11:00:00"})
-    await pause(hass, loaded_entry)
-    assert stored(hass_storage, loaded_entry) == {
+    await loaded.pause()
+    assert await loaded.stored() == {
         HEAT_PUMP_ID: store_record(UNTIL, "2026-01-15T11:00:00+00:00")
     }
-
-    await advance(hass, frozen_time, timedelta(minutes=1))
-    podero.simulator.patch_device(
+    await loaded.wait(timedelta(minutes=1))
+    loaded.simulator.patch_device(
         HEAT_PUMP_ID,
-        {"is_smart_optimization_active": True, "updated_at": "2026-01-15T11:01:00"},
+        {
+            "is_smart_optimization_active": True,
+            "updated_at": f"2026-01-15T{turned_on_at}",
+        },
     )
-    await advance(hass, frozen_time, timedelta(minutes=5))  # a regular poll
 
-    assert paused_until(loaded_entry) is None
+    await loaded.wait(timedelta(minutes=5))  # a regular poll
+
+    assert loaded.switch_state == STATE_ON
+    assert loaded.paused_until == (None if ends else dt_util.parse_datetime(UNTIL))
 
 
 async def test_a_resume_ends_the_pause_even_if_podero_does_not_restamp_the_device(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    loaded: Household,
 ) -> None:
     """The resume at `until` is done once and forgotten, whatever `updated_at` says."""
-    podero.simulator.patch_device(HEAT_PUMP_ID, {"updated_at": "2026-01-15T10:00:00Z"})
-    await pause(hass, loaded_entry)
+    loaded.simulator.patch_device(HEAT_PUMP_ID, {"updated_at": "2026-01-15T10:00:00Z"})
+    await loaded.pause()
 
-    await advance(hass, frozen_time, timedelta(hours=1))
-    assert optimising(podero)
-    assert paused_until(loaded_entry) is None
-    await hass.async_block_till_done()
-    assert stored(hass_storage, loaded_entry) == {}
+    await loaded.wait(timedelta(hours=1))
+    assert loaded.optimising
+    assert loaded.paused_until is None
+    assert await loaded.stored() == {}
 
-    await advance(hass, frozen_time, timedelta(hours=1))
-    assert heat_pump_writes(podero) == ["2026-01-15T11:00:00Z", "2026-01-15T12:00:00Z"]
+    await loaded.wait(timedelta(hours=1))
+    assert loaded.writes == ["2026-01-15T11:00:00Z", "2026-01-15T12:00:00Z"]
 
 
 # --- restarts -----------------------------------------------------------------------------
 
 
-async def test_a_pause_survives_a_restart(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-) -> None:
-    """Unloaded and set up again, the schedule is read back from the Store and kept."""
-    await pause(hass, loaded_entry)
-    before_restart = loaded_entry.runtime_data.pauses
-    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
-    assert loaded_entry.state is ConfigEntryState.NOT_LOADED
-    assert stored(hass_storage, loaded_entry) != {}
-
-    await advance(hass, frozen_time, timedelta(minutes=30))
-    assert await hass.config_entries.async_setup(loaded_entry.entry_id)
-    await hass.async_block_till_done()
-
-    assert loaded_entry.runtime_data.pauses is not before_restart
-    assert paused_until(loaded_entry) == dt_util.parse_datetime(UNTIL)
-    await advance(hass, frozen_time, timedelta(minutes=29))
-    assert not optimising(podero)
-    await advance(hass, frozen_time, timedelta(minutes=1))
-    assert optimising(podero)
-
-
 async def test_a_schedule_left_by_an_earlier_run_is_armed_at_start(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    household: Household,
 ) -> None:
     """Home Assistant starts with a Store holding a pause: the resume happens on time."""
-    podero.simulator.update_device(
+    household.simulator.update_device(
         HEAT_PUMP_ID, {"is_smart_optimization_active": False}
     )
-    seed_store(
-        hass_storage,
-        config_entry,
-        {HEAT_PUMP_ID: store_record(UNTIL, "2026-01-15T10:00:00+00:00")},
-    )
+    household.seed({HEAT_PUMP_ID: store_record(UNTIL, "2026-01-15T10:00:00+00:00")})
 
-    await set_up(hass, config_entry)
-    assert paused_until(config_entry) == dt_util.parse_datetime(UNTIL)
-    assert not optimising(podero)
+    await household.set_up()
+    assert household.paused_until == dt_util.parse_datetime(UNTIL)
+    assert not household.optimising
 
-    await advance(hass, frozen_time, timedelta(hours=1))
-    assert optimising(podero)
+    await household.wait(timedelta(hours=1))
+    assert household.optimising
 
 
 async def test_a_resume_that_fell_due_while_down_runs_right_after_start(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    loaded: Household,
 ) -> None:
-    """`until` passed while Home Assistant was stopped: resume as soon as it is back."""
-    await pause(hass, loaded_entry)
-    await hass.config_entries.async_unload(loaded_entry.entry_id)
-    await advance(hass, frozen_time, timedelta(hours=3))
-    assert not optimising(podero)
-    assert heat_pump_writes(podero) == ["2026-01-15T11:00:00Z"]
+    """`until` passed while the entry was unloaded: nothing then, a resume right at start."""
+    await loaded.pause()
+    await loaded.hass.config_entries.async_unload(loaded.entry.entry_id)
+    await loaded.wait(timedelta(hours=3))
+    assert not loaded.optimising
+    assert loaded.writes == ["2026-01-15T11:00:00Z"]
 
-    await hass.config_entries.async_setup(loaded_entry.entry_id)
-    await advance(hass, frozen_time, timedelta(seconds=0))
+    await loaded.hass.config_entries.async_setup(loaded.entry.entry_id)
+    await loaded.wait(timedelta(seconds=0))
 
-    assert optimising(podero)
-    assert paused_until(loaded_entry) is None
-    await hass.async_block_till_done()
-    assert stored(hass_storage, loaded_entry) == {}
-
-
-async def test_unloading_stops_the_timers(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-) -> None:
-    """An unloaded entry does not act; its schedule waits in the Store."""
-    await pause(hass, loaded_entry)
-    await hass.config_entries.async_unload(loaded_entry.entry_id)
-
-    await advance(hass, frozen_time, timedelta(hours=2))
-
-    assert not optimising(podero)
-    assert list(stored(hass_storage, loaded_entry)) == [HEAT_PUMP_ID]
+    assert loaded.optimising
+    assert loaded.paused_until is None
+    assert await loaded.stored() == {}
 
 
 async def test_an_unreadable_stored_pause_is_dropped(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    hass_storage: dict[str, Any],
-    caplog: pytest.LogCaptureFixture,
+    household: Household, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Broken records are skipped with a warning; readable ones still count."""
-    seed_store(
-        hass_storage,
-        config_entry,
+    household.seed(
         {
             HEAT_PUMP_ID: {"kind": "toasters", "until": UNTIL},
             WALLBOX_ID: {"kind": "wallboxes", "until": "soon"},
@@ -442,64 +332,53 @@ async def test_an_unreadable_stored_pause_is_dropped(
                 "kind": "inverters",
                 "until": "2026-01-15T12:00:00",  # no zone: cannot be trusted
             },
-        },
+        }
     )
 
-    await set_up(hass, config_entry)
+    await household.set_up()
 
-    assert config_entry.state is ConfigEntryState.LOADED
-    assert paused_until(config_entry) is None
+    assert household.entry.state is ConfigEntryState.LOADED
+    assert household.paused_until is None
     dropped = [r for r in caplog.records if "unreadable scheduled resume" in r.message]
     assert len(dropped) == 5
 
 
 async def test_a_stored_pause_without_zone_on_its_start_reads_it_as_utc(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    hass_storage: dict[str, Any],
+    household: Household,
 ) -> None:
     """Turned on in Podero while Home Assistant was down, after the pause: it ends at start."""
-    podero.simulator.patch_device(
+    household.simulator.patch_device(
         HEAT_PUMP_ID,
         {"is_smart_optimization_active": True, "updated_at": "2026-01-15T10:30:00Z"},
     )
-    seed_store(
-        hass_storage,
-        config_entry,
-        {HEAT_PUMP_ID: store_record(UNTIL, "2026-01-15T10:00:00")},
-    )
+    household.seed({HEAT_PUMP_ID: store_record(UNTIL, "2026-01-15T10:00:00")})
 
-    await set_up(hass, config_entry)
+    await household.set_up()
 
-    assert paused_until(config_entry) is None
-    assert optimising(podero)
+    assert household.paused_until is None
+    assert household.optimising
 
 
 # --- failures -----------------------------------------------------------------------------
 
 
 async def test_a_failing_resume_is_retried_every_minute_with_one_warning(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
+    loaded: Household, caplog: pytest.LogCaptureFixture
 ) -> None:
     """5xx at `until`: try again each minute, warn once, say once that it worked."""
-    await pause(hass, loaded_entry)
-    podero.simulator.faults.script("5xx", 3, HEAT_PUMP_PUT, status=503)
+    await loaded.pause()
+    loaded.simulator.faults.script("5xx", 3, HEAT_PUMP_PUT, status=503)
     caplog.clear()
 
-    await advance(hass, frozen_time, timedelta(hours=1))
-    assert not optimising(podero)
+    await loaded.wait(timedelta(hours=1))
+    assert not loaded.optimising
     for _ in range(2):
-        await advance(hass, frozen_time, timedelta(minutes=1))
-        assert not optimising(podero)
-    await advance(hass, frozen_time, timedelta(minutes=1))
+        await loaded.wait(timedelta(minutes=1))
+        assert not loaded.optimising
+    await loaded.wait(timedelta(minutes=1))
 
-    assert optimising(podero)
-    assert heat_pump_writes(podero) == [
+    assert loaded.optimising
+    assert loaded.writes == [
         "2026-01-15T11:00:00Z",  # the pause
         "2026-01-15T12:00:00Z",
         "2026-01-15T12:01:00Z",
@@ -515,140 +394,91 @@ async def test_a_failing_resume_is_retried_every_minute_with_one_warning(
     assert [r.message for r in caplog.records if r.levelno == logging.INFO][-1:] == [
         f"Resumed smart optimisation of {HEAT_PUMP_ID}"
     ]
-    assert paused_until(loaded_entry) is None
-    await advance(hass, frozen_time, timedelta(minutes=5))
-    assert len(heat_pump_writes(podero)) == 5
+    assert loaded.paused_until is None
+    await loaded.wait(timedelta(minutes=5))
+    assert len(loaded.writes) == 5
 
 
 async def test_a_later_failure_warns_again(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
+    loaded: Household, caplog: pytest.LogCaptureFixture
 ) -> None:
     """After a recovered failure, a new pause that fails to resume is reported again."""
     for _ in range(2):
-        await pause(
-            hass,
-            loaded_entry,
-            until=(dt_util.utcnow() + timedelta(hours=1)).isoformat(),
-        )
-        podero.simulator.faults.script("5xx", 1, HEAT_PUMP_PUT, status=500)
-        await advance(hass, frozen_time, timedelta(hours=1))
-        await advance(hass, frozen_time, timedelta(minutes=1))
-        assert optimising(podero)
+        await loaded.pause(until=(dt_util.utcnow() + timedelta(hours=1)).isoformat())
+        loaded.simulator.faults.script("5xx", 1, HEAT_PUMP_PUT, status=500)
+        await loaded.wait(timedelta(hours=1))
+        await loaded.wait(timedelta(minutes=1))
+        assert loaded.optimising
 
     warnings = [r for r in caplog.records if RESUME_FAILED in r.message]
     assert len(warnings) == 2
 
 
 async def test_a_resume_for_a_device_podero_no_longer_knows_is_dropped(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-    caplog: pytest.LogCaptureFixture,
+    loaded: Household, caplog: pytest.LogCaptureFixture
 ) -> None:
     """404 at `until`: warn once and stop trying; the Store forgets it."""
-    await pause(hass, loaded_entry)
-    podero.simulator.remove_device(HEAT_PUMP_ID)
+    await loaded.pause()
+    loaded.simulator.remove_device(HEAT_PUMP_ID)
 
-    await advance(hass, frozen_time, timedelta(hours=1))
-    await advance(hass, frozen_time, timedelta(minutes=10))
+    await loaded.wait(timedelta(hours=1))
+    await loaded.wait(timedelta(minutes=10))
 
-    assert paused_until(loaded_entry) is None
-    assert stored(hass_storage, loaded_entry) == {}
+    assert loaded.paused_until is None
+    assert await loaded.stored() == {}
     assert [r.levelno for r in caplog.records if "Not resuming" in r.message] == [
         logging.WARNING
     ]
-    assert heat_pump_writes(podero) == ["2026-01-15T11:00:00Z", "2026-01-15T12:00:00Z"]
-
-
-async def test_a_failed_pause_schedules_nothing(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    hass_storage: dict[str, Any],
-) -> None:
-    """If Podero refuses the pause itself, no resume is scheduled or stored."""
-    podero.simulator.faults.script("5xx", 1, HEAT_PUMP_PUT, status=502)
-
-    with pytest.raises(HomeAssistantError) as err:
-        await pause(hass, loaded_entry)
-
-    assert err.value.translation_key == "server_error"
-    assert optimising(podero)
-    assert paused_until(loaded_entry) is None
-    assert stored(hass_storage, loaded_entry) == {}
+    assert loaded.writes == ["2026-01-15T11:00:00Z", "2026-01-15T12:00:00Z"]
 
 
 async def test_a_resume_that_fails_after_pausing_again_is_not_retried(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
+    loaded: Household, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Paused again while the resume was under way: its failure belongs to the old pause."""
-    await pause(hass, loaded_entry)
-    podero.simulator.faults.script("hang", 1, HEAT_PUMP_PUT)
-    frozen_time.tick(timedelta(hours=1))
-    async_fire_time_changed(hass)  # `until`: the resume is sent and hangs
-    await until(lambda: len(heat_pump_writes(podero)) == 2)
+    await loaded.pause()
+    loaded.simulator.faults.script("hang", 1, HEAT_PUMP_PUT)
+    loaded.freezer.tick(timedelta(hours=1))
+    async_fire_time_changed(loaded.hass)  # `until`: the resume is sent and hangs
+    await until(lambda: len(loaded.writes) == 2)
 
-    await pause(hass, loaded_entry, until="2026-01-15T13:00:00+00:00")
+    await loaded.pause(until="2026-01-15T13:00:00+00:00")
     async_fire_time_changed(
-        hass, dt_util.utcnow() + timedelta(seconds=DEFAULT_REQUEST_TIMEOUT_S + 1)
+        loaded.hass,
+        dt_util.utcnow() + timedelta(seconds=DEFAULT_REQUEST_TIMEOUT_S + 1),
     )
-    await hass.async_block_till_done()
+    await loaded.hass.async_block_till_done()
 
-    assert paused_until(loaded_entry) == dt_util.parse_datetime("2026-01-15T13:00:00Z")
+    assert loaded.paused_until == dt_util.parse_datetime("2026-01-15T13:00:00Z")
     assert RESUME_FAILED not in caplog.text
-    await advance(hass, frozen_time, timedelta(minutes=5))
-    assert not optimising(podero)
-    assert len(heat_pump_writes(podero)) == 3
+    await loaded.wait(timedelta(minutes=5))
+    assert not loaded.optimising
+    assert len(loaded.writes) == 3
 
 
 # --- removal ------------------------------------------------------------------------------
 
 
-async def test_removing_the_entry_deletes_the_store(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-) -> None:
+async def test_removing_the_entry_deletes_the_store(loaded: Household) -> None:
     """A deleted entry leaves no schedule behind, and nothing resumes later."""
-    await pause(hass, loaded_entry)
-    assert pause_store_key(loaded_entry.entry_id) in hass_storage
+    await loaded.pause()
+    assert pause_store_key(loaded.entry.entry_id) in loaded.storage
 
-    await hass.config_entries.async_remove(loaded_entry.entry_id)
-    await advance(hass, frozen_time, timedelta(hours=2))
+    await loaded.hass.config_entries.async_remove(loaded.entry.entry_id)
+    await loaded.wait(timedelta(hours=2))
 
-    assert pause_store_key(loaded_entry.entry_id) not in hass_storage
-    assert not optimising(podero)
+    assert pause_store_key(loaded.entry.entry_id) not in loaded.storage
+    assert not loaded.optimising
 
 
 async def test_removing_the_entry_right_after_a_resume_leaves_no_store(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    loaded: Household,
 ) -> None:
     """A save still under way when the entry goes cannot bring the Store back."""
-    await pause(hass, loaded_entry)
-    await hass.services.async_call(
-        DOMAIN,
-        "resume_optimization",
-        {"device_id": heat_pump(hass, loaded_entry)},
-        blocking=True,
-    )
+    await loaded.pause()
+    await loaded.resume()
 
-    await hass.config_entries.async_remove(loaded_entry.entry_id)
-    await advance(hass, frozen_time, timedelta(minutes=1))
+    await loaded.hass.config_entries.async_remove(loaded.entry.entry_id)
+    await loaded.wait(timedelta(minutes=1))
 
-    assert pause_store_key(loaded_entry.entry_id) not in hass_storage
+    assert pause_store_key(loaded.entry.entry_id) not in loaded.storage

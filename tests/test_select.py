@@ -5,6 +5,7 @@ currently allows are offered (plus the current one, so it can be shown). Values 
 that the integration does not know show as unknown.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
@@ -21,7 +22,6 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -30,7 +30,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.podero.const import DOMAIN
 from podero_simulator import Simulator
 from podero_simulator.scenarios import HEAT_PUMP_ID, INVERTER_ID, ORG_ID, USER_ID
 
@@ -63,11 +62,6 @@ def requests_made(simulator: Simulator) -> list[tuple[str, str]]:
     return [(entry["method"], entry["path"]) for entry in simulator.requests()]
 
 
-def charging_mode(simulator: Simulator) -> str:
-    """The owner's smart-charging mode as Podero stores it."""
-    return simulator.world.users[simulator.user_id].charging.mode
-
-
 async def select(hass: HomeAssistant, entity_id: str, option: str) -> None:
     """Choose an option and wait for the write to finish."""
     await hass.services.async_call(
@@ -92,49 +86,45 @@ async def test_entities(
     await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
 
 
-async def test_entities_disabled_by_default(
+@pytest.mark.parametrize(
+    ("entity_id", "option", "path", "stored", "wire"),
+    [
+        pytest.param(
+            OPTIMIZATION_LEVEL,
+            "max",
+            HEAT_PUMP_PATH,
+            lambda sim: sim.device_payload(HEAT_PUMP_ID)["optimization_level"],
+            "Max",
+            id="optimization_level",
+        ),
+        pytest.param(
+            SMART_CHARGING_MODE,
+            "spot",
+            CHARGING_CONFIG_PATH,
+            lambda sim: sim.world.users[sim.user_id].charging.mode,
+            "spot",
+            id="smart_charging_mode",
+        ),
+    ],
+)
+async def test_choosing_an_option_is_written_through(
     hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
     config_entry: MockConfigEntry,
     simulator: Simulator,
+    entity_id: str,
+    option: str,
+    path: str,
+    stored: Callable[[Simulator], str],
+    wire: str,
 ) -> None:
-    """Which of these entities a new installation starts with disabled."""
+    """One PUT, shown as soon as the call returns and stored in Podero's spelling."""
     await set_up_selects(hass, config_entry, simulator)
 
-    entries = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
-    disabled = sorted(
-        entry.entity_id
-        for entry in entries
-        if entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    )
-    assert disabled == snapshot
+    await select(hass, entity_id, option)
 
-
-async def test_choosing_an_optimization_level_is_written_through(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """One PUT with Podero's capitalised wire value; shown as soon as the call returns."""
-    await set_up_selects(hass, config_entry, simulator)
-
-    await select(hass, OPTIMIZATION_LEVEL, "max")
-
-    assert hass.states.get(OPTIMIZATION_LEVEL).state == "max"
-    assert requests_made(simulator) == [("PUT", HEAT_PUMP_PATH)]
-    assert simulator.device_payload(HEAT_PUMP_ID)["optimization_level"] == "Max"
-
-
-async def test_choosing_a_smart_charging_mode_is_written_through(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """One PUT of the owner's charging configuration; shown as soon as the call returns."""
-    await set_up_selects(hass, config_entry, simulator)
-
-    await select(hass, SMART_CHARGING_MODE, "spot")
-
-    assert hass.states.get(SMART_CHARGING_MODE).state == "spot"
-    assert requests_made(simulator) == [("PUT", CHARGING_CONFIG_PATH)]
-    assert charging_mode(simulator) == "spot"
+    assert hass.states.get(entity_id).state == option
+    assert requests_made(simulator) == [("PUT", path)]
+    assert stored(simulator) == wire
 
 
 async def test_modes_podero_does_not_allow_are_not_offered(
@@ -148,63 +138,6 @@ async def test_modes_podero_does_not_allow_are_not_offered(
     state = hass.states.get(SMART_CHARGING_MODE)
     assert state.state == "hems_and_spot"
     assert state.attributes[ATTR_OPTIONS] == ["none", "spot", "hems_and_spot"]
-
-
-async def test_mode_podero_rejects_keeps_what_podero_has(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """A mode that became unavailable since the last poll is a translated 422 rejection."""
-    await set_up_selects(hass, config_entry, simulator)
-    simulator.patch_device(INVERTER_ID, {"is_authenticated": False})
-
-    with pytest.raises(ServiceValidationError) as err:
-        await select(hass, SMART_CHARGING_MODE, "hems")
-
-    assert err.value.translation_domain == DOMAIN
-    assert err.value.translation_key == "rejected"
-    assert "not available" in err.value.translation_placeholders["message"]
-    assert requests_made(simulator) == [("PUT", CHARGING_CONFIG_PATH)]
-    assert hass.states.get(SMART_CHARGING_MODE).state == "hems_and_spot"
-    assert charging_mode(simulator) == "hems_and_spot"
-
-
-async def test_server_error_keeps_what_podero_has(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """A 5xx is a translated server error; the level is not changed optimistically."""
-    await set_up_selects(hass, config_entry, simulator)
-    simulator.faults.script("5xx", match="PUT /api/*", status=500)
-
-    with pytest.raises(HomeAssistantError) as err:
-        await select(hass, OPTIMIZATION_LEVEL, "max")
-
-    assert type(err.value) is HomeAssistantError
-    assert err.value.translation_key == "server_error"
-    await hass.async_block_till_done(wait_background_tasks=True)
-    # The write may have been applied before the answer broke: the list is read back once.
-    assert requests_made(simulator) == [
-        ("PUT", HEAT_PUMP_PATH),
-        ("GET", HEAT_PUMP_PATH.rsplit("/", 1)[0]),
-    ]
-    assert hass.states.get(OPTIMIZATION_LEVEL).state == "mid"
-    assert simulator.device_payload(HEAT_PUMP_ID)["optimization_level"] == "Mid"
-
-
-async def test_rate_limit_keeps_what_podero_has(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """A 429 on the charging configuration tells the user when to try again."""
-    await set_up_selects(hass, config_entry, simulator)
-    simulator.faults.script("429", match="PUT /api/*", retry_after=12)
-
-    with pytest.raises(HomeAssistantError) as err:
-        await select(hass, SMART_CHARGING_MODE, "spot")
-
-    assert type(err.value) is HomeAssistantError
-    assert err.value.translation_key == "rate_limited"
-    assert err.value.translation_placeholders == {"retry_after": "12"}
-    assert hass.states.get(SMART_CHARGING_MODE).state == "hems_and_spot"
-    assert charging_mode(simulator) == "hems_and_spot"
 
 
 async def test_unknown_optimization_level_shows_unknown(

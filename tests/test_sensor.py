@@ -35,6 +35,7 @@ BATTERY_POWER = "sensor.fronius_inverter_battery_power"
 SOLAR_POWER = "sensor.fronius_inverter_solar_power"
 HOUSEHOLD_POWER = "sensor.fronius_inverter_household_power"
 OUTDOOR_TEMPERATURE = "sensor.nibe_heat_pump_outdoor_temperature"
+INVERTER = "sensor.fronius_inverter"
 
 
 @pytest.fixture
@@ -58,6 +59,11 @@ def inverter(simulator: Simulator) -> dict[str, Any]:
     return simulator.device_payload(INVERTER_ID)
 
 
+def sign(value: float) -> int:
+    """-1, 0 or 1."""
+    return (value > 0) - (value < 0)
+
+
 def no_car_to_charge(simulator: Simulator) -> None:
     """Unplug the EV and the wallbox, so no charger soaks up solar surplus."""
     simulator.set_plugged_in(EV_ID, False)
@@ -75,36 +81,6 @@ async def test_entities(
     await set_up_sensors(hass, config_entry)
 
     await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
-
-
-async def test_entities_disabled_by_default(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    config_entry: MockConfigEntry,
-) -> None:
-    """Which of these entities a new installation starts with disabled."""
-    await set_up_sensors(hass, config_entry)
-
-    entries = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
-    disabled = sorted(
-        entry.entity_id
-        for entry in entries
-        if entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    )
-    assert disabled == snapshot
-
-
-async def test_heat_pump_mode_follows_podero_while_optimizing(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """While Podero optimises, the mode is the one it runs the heat pump in."""
-    await set_up_sensors(hass, config_entry)
-
-    assert (
-        hass.states.get(HEAT_PUMP_MODE).state
-        == simulator.device_payload(HEAT_PUMP_ID)["current_mode"]
-    )
 
 
 async def test_heat_pump_mode_is_not_optimizing_when_optimization_is_off(
@@ -130,75 +106,57 @@ async def test_unplugged_boost_status_is_not_available(
     assert hass.states.get(EV_BOOST_STATE).state == "not_available"
 
 
-async def test_grid_power_is_positive_while_exporting(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+@pytest.mark.parametrize(
+    ("inverter_patch", "grid", "battery"),
+    [
+        pytest.param(
+            {"solar_power_rating_kw": 40.0, "battery_charge_level_percent": 90},
+            1,
+            0,
+            id="exporting_is_positive_grid_power",
+        ),
+        pytest.param(
+            {"battery_charge_level_percent": 20},
+            -1,
+            0,
+            id="importing_is_negative_grid_power",
+        ),
+        pytest.param({}, 0, 1, id="discharging_is_positive_battery_power"),
+        pytest.param(
+            {"solar_power_rating_kw": 40.0},
+            0,
+            -1,
+            id="charging_is_negative_battery_power",
+        ),
+    ],
+)
+async def test_power_signs_are_podero_s(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    inverter_patch: dict[str, Any],
+    grid: int,
+    battery: int,
 ) -> None:
-    """A large array with a full battery exports its surplus: grid power is positive."""
+    """Grid power is positive while exporting, battery power positive while discharging.
+
+    At a winter noon the house needs more than the panels give, a 40 kW array gives more;
+    a full battery cannot take the surplus, one at its minimum cannot cover the deficit.
+    """
     no_car_to_charge(simulator)
-    simulator.patch_device(
-        INVERTER_ID, {"solar_power_rating_kw": 40.0, "battery_charge_level_percent": 90}
+    simulator.patch_device(INVERTER_ID, inverter_patch)
+    reported = inverter(simulator)
+
+    await set_up_sensors(hass, config_entry)
+
+    shown = (reading(hass, GRID_POWER), reading(hass, BATTERY_POWER))
+    assert shown == (
+        reported["current_power_to_grid_w"],
+        reported["battery_charge_discharge_power_w"],
     )
-    reported = inverter(simulator)
-    assert reported["battery_charge_discharge_power_w"] == 0
-
-    await set_up_sensors(hass, config_entry)
-
-    export = reading(hass, SOLAR_POWER) - reading(hass, HOUSEHOLD_POWER)
-    assert export > 0
-    assert reading(hass, GRID_POWER) == export == reported["current_power_to_grid_w"]
-
-
-async def test_grid_power_is_negative_while_importing(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """With the battery at its minimum, the winter deficit is imported: negative."""
-    simulator.patch_device(INVERTER_ID, {"battery_charge_level_percent": 20})
-    reported = inverter(simulator)
-    assert reported["battery_charge_discharge_power_w"] == 0
-
-    await set_up_sensors(hass, config_entry)
-
-    deficit = reading(hass, HOUSEHOLD_POWER) - reading(hass, SOLAR_POWER)
-    assert deficit > 0
-    assert reading(hass, GRID_POWER) == -deficit == reported["current_power_to_grid_w"]
-
-
-async def test_battery_power_is_positive_while_discharging(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """At a winter noon the battery covers the deficit: battery power is positive."""
-    reported = inverter(simulator)
-
-    await set_up_sensors(hass, config_entry)
-
-    deficit = reading(hass, HOUSEHOLD_POWER) - reading(hass, SOLAR_POWER)
-    assert deficit > 0
-    assert reading(hass, GRID_POWER) == 0
-    assert (
-        reading(hass, BATTERY_POWER)
-        == deficit
-        == reported["battery_charge_discharge_power_w"]
-    )
-
-
-async def test_battery_power_is_negative_while_charging(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """A large array charges the half-full battery with its surplus: negative."""
-    no_car_to_charge(simulator)
-    simulator.patch_device(INVERTER_ID, {"solar_power_rating_kw": 40.0})
-    reported = inverter(simulator)
-
-    await set_up_sensors(hass, config_entry)
-
+    assert (sign(shown[0]), sign(shown[1])) == (grid, battery)
     surplus = reading(hass, SOLAR_POWER) - reading(hass, HOUSEHOLD_POWER)
-    assert surplus > 0
-    assert reading(hass, GRID_POWER) == 0
-    assert (
-        reading(hass, BATTERY_POWER)
-        == -surplus
-        == reported["battery_charge_discharge_power_w"]
-    )
+    assert shown[0] - shown[1] == surplus
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -231,23 +189,13 @@ async def test_inverter_without_battery_has_no_battery_sensors(
 @pytest.mark.parametrize(
     ("device_id", "field", "value", "entity_id"),
     [
-        ("heat_pump", "current_mode", "turbo", HEAT_PUMP_MODE),
-        ("ev", "boost_state", "paused", EV_BOOST_STATE),
-        ("wallbox", "mode", "SLEEPING", "sensor.easee_wallbox_status"),
-        ("wallbox", "mode", "UNKNOWN", "sensor.easee_wallbox_status"),
-        ("wallbox", "connection", "flaky", "sensor.easee_wallbox_charger_connection"),
-        (
-            "inverter",
-            "connection_status",
-            "degraded",
-            "sensor.fronius_inverter_connection_status",
-        ),
-        (
-            "inverter",
-            "steering_status",
-            "unknown",
-            "sensor.fronius_inverter_steering_status",
-        ),
+        (HEAT_PUMP_ID, "current_mode", "turbo", HEAT_PUMP_MODE),
+        (EV_ID, "boost_state", "paused", EV_BOOST_STATE),
+        (WALLBOX_ID, "mode", "SLEEPING", "sensor.easee_wallbox_status"),
+        (WALLBOX_ID, "mode", "UNKNOWN", "sensor.easee_wallbox_status"),
+        (WALLBOX_ID, "connection", "flaky", "sensor.easee_wallbox_charger_connection"),
+        (INVERTER_ID, "connection_status", "degraded", f"{INVERTER}_connection_status"),
+        (INVERTER_ID, "steering_status", "unknown", f"{INVERTER}_steering_status"),
     ],
 )
 async def test_unknown_enum_value_shows_unknown(
@@ -260,14 +208,8 @@ async def test_unknown_enum_value_shows_unknown(
     entity_id: str,
 ) -> None:
     """A value outside the sensor's options is shown as unknown, never as a new state."""
-    devices = {
-        "heat_pump": HEAT_PUMP_ID,
-        "ev": EV_ID,
-        "wallbox": WALLBOX_ID,
-        "inverter": INVERTER_ID,
-    }
-    simulator.patch_device(devices[device_id], {field: value})
-    assert simulator.device_payload(devices[device_id])[field] == value
+    simulator.patch_device(device_id, {field: value})
+    assert simulator.device_payload(device_id)[field] == value
 
     await set_up_sensors(hass, config_entry)
 
@@ -329,27 +271,6 @@ async def test_missing_reading_shows_unknown(
 
     assert hass.states.get(EV_RANGE).state == STATE_UNKNOWN
     assert reading(hass, "sensor.tesla_model_3_battery") == 62
-
-
-async def test_sensors_of_a_failing_device_type_go_unavailable(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-    frozen_time: FrozenDateTimeFactory,
-) -> None:
-    """When the inverter list fails, only the inverter's sensors go unavailable."""
-    await set_up_sensors(hass, config_entry)
-    fault = simulator.faults.script(
-        "5xx", None, "GET /api/partners/v2.0/org/{org_id}/users/{user_id}/inverters"
-    )
-
-    await advance(hass, frozen_time, timedelta(minutes=5))
-    assert hass.states.get(GRID_POWER).state == STATE_UNAVAILABLE
-    assert hass.states.get(HEAT_PUMP_POWER).state != STATE_UNAVAILABLE
-
-    simulator.faults.clear_scripts(fault.id)
-    await advance(hass, frozen_time, timedelta(minutes=5))
-    assert reading(hass, GRID_POWER) == inverter(simulator)["current_power_to_grid_w"]
 
 
 async def test_battery_disconnected_later_makes_its_sensors_unavailable(

@@ -2,18 +2,20 @@
 
 A switch writes one flag with one PUT and shows the device as Podero answered it. When the
 write fails, the switch keeps showing what Podero has and the user gets a translated error.
+
+Every platform writes through `PoderoCoordinator.async_call`, so the failures of a write are
+specified here once, on the charge policy switch: a lost answer is read back, a 429 is not.
+A rejected value (422) is in test_number.py, a refused boost (409) in test_button.py, and a
+timeout and a rejected token during a write in test_services.py.
 """
 
-import asyncio
-from datetime import timedelta
+from typing import Any
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.switch import (
     DOMAIN as SWITCH_DOMAIN,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
 )
-from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     STATE_OFF,
@@ -45,30 +47,28 @@ from podero_simulator.scenarios import (
 from .helpers import SimulatedPodero, setup_integration
 
 USER_PATH = f"/api/partners/v2.0/org/{ORG_ID}/users/{USER_ID}"
-EV_PATH = f"{USER_PATH}/electric-vehicles/{EV_ID}"
+EV_LIST = f"{USER_PATH}/electric-vehicles"
+EV_PATH = f"{EV_LIST}/{EV_ID}"
 CHARGE_POLICY = "switch.tesla_model_3_charge_policy"
+SMART = "is_smart_optimization_active"
 
-SMART_OPTIMIZATION = [
-    pytest.param(
-        "switch.nibe_heat_pump_smart_optimization",
-        f"{USER_PATH}/heat-pumps/{HEAT_PUMP_ID}",
-        HEAT_PUMP_ID,
-        id="heat_pump",
-    ),
-    pytest.param(
-        "switch.tesla_model_3_smart_optimization", EV_PATH, EV_ID, id="electric_vehicle"
-    ),
-    pytest.param(
-        "switch.fronius_inverter_smart_optimization",
-        f"{USER_PATH}/inverters/{INVERTER_ID}",
-        INVERTER_ID,
-        id="solar_inverter",
-    ),
-    pytest.param(
-        "switch.easee_wallbox_smart_optimization",
-        f"{USER_PATH}/wallboxes/{WALLBOX_ID}",
-        WALLBOX_ID,
-        id="wallbox",
+
+def flag(name: str, kind: str, device_id: str, field: str = SMART) -> Any:
+    """A switch, the device it writes (type and id) and the flag it stands for."""
+    path = f"{USER_PATH}/{kind}/{device_id}"
+    return pytest.param(f"switch.{name}", path, device_id, field, id=name)
+
+
+FLAGS = [
+    flag("nibe_heat_pump_smart_optimization", "heat-pumps", HEAT_PUMP_ID),
+    flag("tesla_model_3_smart_optimization", "electric-vehicles", EV_ID),
+    flag("fronius_inverter_smart_optimization", "inverters", INVERTER_ID),
+    flag("easee_wallbox_smart_optimization", "wallboxes", WALLBOX_ID),
+    flag(
+        "tesla_model_3_charge_policy",
+        "electric-vehicles",
+        EV_ID,
+        "is_charge_policy_enabled",
     ),
 ]
 
@@ -113,126 +113,74 @@ async def test_entities(
     await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
 
 
-async def test_entities_disabled_by_default(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-) -> None:
-    """Which of these entities a new installation starts with disabled."""
-    await set_up_switches(hass, config_entry, simulator)
-
-    entries = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
-    disabled = sorted(
-        entry.entity_id
-        for entry in entries
-        if entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    )
-    assert disabled == snapshot
-
-
-@pytest.mark.parametrize(("entity_id", "path", "device_id"), SMART_OPTIMIZATION)
-async def test_turning_smart_optimization_off_is_written_through(
+@pytest.mark.parametrize("on", [True, False], ids=["on", "off"])
+@pytest.mark.parametrize(("entity_id", "path", "device_id", "field"), FLAGS)
+async def test_switching_is_written_through(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
     simulator: Simulator,
     entity_id: str,
     path: str,
     device_id: str,
+    field: str,
+    on: bool,
 ) -> None:
-    """Turning optimisation off is one PUT, shown at once and stored at Podero."""
+    """Turning a flag on or off is one PUT, shown at once and stored at Podero."""
+    simulator.update_device(device_id, {field: not on})
     await set_up_switches(hass, config_entry, simulator)
+    assert hass.states.get(entity_id).state == (STATE_OFF if on else STATE_ON)
 
-    await switch(hass, SERVICE_TURN_OFF, entity_id)
+    await switch(hass, SERVICE_TURN_ON if on else SERVICE_TURN_OFF, entity_id)
 
-    assert hass.states.get(entity_id).state == STATE_OFF
+    assert hass.states.get(entity_id).state == (STATE_ON if on else STATE_OFF)
     assert requests_made(simulator) == [("PUT", path)]
-    assert simulator.device_payload(device_id)["is_smart_optimization_active"] is False
+    assert simulator.device_payload(device_id)[field] is on
 
 
-@pytest.mark.parametrize(("entity_id", "path", "device_id"), SMART_OPTIMIZATION)
-async def test_turning_smart_optimization_on_is_written_through(
+@pytest.mark.parametrize(
+    ("fault", "status", "key", "placeholders", "applied"),
+    [
+        pytest.param("5xx", 503, "server_error", {"status": "503"}, False, id="5xx"),
+        pytest.param("malformed", None, "malformed_response", {}, True, id="garbled"),
+    ],
+)
+async def test_a_write_whose_answer_is_lost_is_read_back(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
     simulator: Simulator,
-    entity_id: str,
-    path: str,
-    device_id: str,
+    fault: str,
+    status: int | None,
+    key: str,
+    placeholders: dict[str, str],
+    applied: bool,
 ) -> None:
-    """Turning optimisation back on is one PUT, shown at once and stored at Podero."""
-    simulator.update_device(device_id, {"is_smart_optimization_active": False})
+    """A lost answer is a translated error, and the switch shows what a read-back finds."""
     await set_up_switches(hass, config_entry, simulator)
-    assert hass.states.get(entity_id).state == STATE_OFF
-
-    await switch(hass, SERVICE_TURN_ON, entity_id)
-
-    assert hass.states.get(entity_id).state == STATE_ON
-    assert requests_made(simulator) == [("PUT", path)]
-    assert simulator.device_payload(device_id)["is_smart_optimization_active"] is True
-
-
-async def test_turning_the_charge_policy_off_is_written_through(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """Disabling the EV's charge policy is one PUT, shown at once and stored at Podero."""
-    await set_up_switches(hass, config_entry, simulator)
-
-    await switch(hass, SERVICE_TURN_OFF, CHARGE_POLICY)
-
-    assert hass.states.get(CHARGE_POLICY).state == STATE_OFF
-    assert requests_made(simulator) == [("PUT", EV_PATH)]
-    assert simulator.device_payload(EV_ID)["is_charge_policy_enabled"] is False
-
-
-async def test_turning_the_charge_policy_on_is_written_through(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """Enabling the EV's charge policy is one PUT, shown at once and stored at Podero."""
-    simulator.update_device(EV_ID, {"is_charge_policy_enabled": False})
-    await set_up_switches(hass, config_entry, simulator)
-    assert hass.states.get(CHARGE_POLICY).state == STATE_OFF
-
-    await switch(hass, SERVICE_TURN_ON, CHARGE_POLICY)
-
-    assert hass.states.get(CHARGE_POLICY).state == STATE_ON
-    assert requests_made(simulator) == [("PUT", EV_PATH)]
-    assert simulator.device_payload(EV_ID)["is_charge_policy_enabled"] is True
-
-
-async def test_server_error_keeps_what_podero_has(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """A 5xx answer is a translated server error; the switch does not pretend it changed."""
-    await set_up_switches(hass, config_entry, simulator)
-    simulator.faults.script("5xx", match="PUT /api/*", status=503)
+    simulator.faults.script(fault, match="PUT /api/*", status=status)
 
     with pytest.raises(HomeAssistantError) as err:
         await switch(hass, SERVICE_TURN_OFF, CHARGE_POLICY)
+    await hass.async_block_till_done(wait_background_tasks=True)
 
     assert type(err.value) is HomeAssistantError
     assert err.value.translation_domain == DOMAIN
-    assert err.value.translation_key == "server_error"
-    assert err.value.translation_placeholders == {"status": "503"}
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get(CHARGE_POLICY).state == STATE_ON
-    # The write may have been applied before the answer broke: the list is read back once.
-    assert requests_made(simulator) == [
-        ("PUT", EV_PATH),
-        ("GET", EV_PATH.rsplit("/", 1)[0]),
-    ]
-    assert simulator.device_payload(EV_ID)["is_charge_policy_enabled"] is True
+    assert err.value.translation_key == key
+    assert err.value.translation_placeholders == placeholders
+    assert requests_made(simulator) == [("PUT", EV_PATH), ("GET", EV_LIST)]
+    assert simulator.device_payload(EV_ID)["is_charge_policy_enabled"] is not applied
+    assert hass.states.get(CHARGE_POLICY).state == (STATE_OFF if applied else STATE_ON)
 
 
 async def test_rate_limit_keeps_what_podero_has(
     hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
 ) -> None:
-    """A 429 tells the user how long to wait; the switch keeps Podero's value."""
+    """A 429 tells the user how long to wait; nothing was applied, so nothing is read."""
     await set_up_switches(hass, config_entry, simulator)
     simulator.faults.script("429", match="PUT /api/*", retry_after=30)
 
     with pytest.raises(HomeAssistantError) as err:
         await switch(hass, SERVICE_TURN_OFF, CHARGE_POLICY)
+    await hass.async_block_till_done(wait_background_tasks=True)
 
     assert type(err.value) is HomeAssistantError
     assert err.value.translation_key == "rate_limited"
@@ -242,86 +190,11 @@ async def test_rate_limit_keeps_what_podero_has(
     assert simulator.device_payload(EV_ID)["is_charge_policy_enabled"] is True
 
 
-async def test_unanswered_write_times_out_after_15_seconds(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-    frozen_time: FrozenDateTimeFactory,
-) -> None:
-    """A write Podero never answers fails after 15 s with a translated timeout.
-
-    The event loop runs on the frozen clock, so the test moves it past the client's timeout.
-    """
-    await set_up_switches(hass, config_entry, simulator)
-    simulator.faults.script("hang", match="PUT /api/*")
-    call = asyncio.ensure_future(switch(hass, SERVICE_TURN_OFF, CHARGE_POLICY))
-    # The loop's clock is frozen, so only yielding (never a timed wait) lets the request
-    # reach the simulator.
-    while not simulator.requests():  # noqa: ASYNC110
-        await asyncio.sleep(0)
-
-    frozen_time.tick(timedelta(seconds=14))
-    for _ in range(20):
-        await asyncio.sleep(0)
-    assert not call.done()
-    frozen_time.tick(timedelta(seconds=1.5))
-    with pytest.raises(HomeAssistantError) as err:
-        await call
-
-    assert type(err.value) is HomeAssistantError
-    assert err.value.translation_key == "timeout"
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get(CHARGE_POLICY).state == STATE_ON
-    assert requests_made(simulator) == [
-        ("PUT", EV_PATH),
-        ("GET", EV_PATH.rsplit("/", 1)[0]),
-    ]
-    assert simulator.device_payload(EV_ID)["is_charge_policy_enabled"] is True
-
-
-async def test_write_applied_despite_a_garbled_answer_shows_podero_s_state(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """A write Podero applied but answered garbled: an error, then Podero's state shown."""
-    await set_up_switches(hass, config_entry, simulator)
-    simulator.faults.script("malformed", match="PUT /api/*")
-
-    with pytest.raises(HomeAssistantError) as err:
-        await switch(hass, SERVICE_TURN_OFF, CHARGE_POLICY)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-    assert err.value.translation_key == "malformed_response"
-    assert simulator.device_payload(EV_ID)["is_charge_policy_enabled"] is False
-    assert hass.states.get(CHARGE_POLICY).state == STATE_OFF
-
-
-async def test_rejected_token_starts_reauthentication(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """A 401 on a write asks the user to reauthenticate; nothing changes."""
-    await set_up_switches(hass, config_entry, simulator)
-    simulator.revoke_tokens()
-
-    with pytest.raises(HomeAssistantError) as err:
-        await switch(hass, SERVICE_TURN_OFF, CHARGE_POLICY)
-    await hass.async_block_till_done()
-
-    assert type(err.value) is HomeAssistantError
-    assert err.value.translation_key == "auth_failed"
-    assert hass.states.get(CHARGE_POLICY).state == STATE_ON
-    assert requests_made(simulator) == [("PUT", EV_PATH)]
-    assert simulator.device_payload(EV_ID)["is_charge_policy_enabled"] is True
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [
-        (flow["context"]["source"], flow["context"]["entry_id"]) for flow in flows
-    ] == [(SOURCE_REAUTH, config_entry.entry_id)]
-
-
 async def test_unreadable_flag_shows_unknown(
     hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
 ) -> None:
     """A flag that is not a boolean is shown as unknown, not as on or off."""
-    simulator.patch_device(HEAT_PUMP_ID, {"is_smart_optimization_active": "sometimes"})
+    simulator.patch_device(HEAT_PUMP_ID, {SMART: "sometimes"})
 
     await set_up_switches(hass, config_entry, simulator)
 

@@ -11,7 +11,6 @@ from homeassistant.components.time import (
 )
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -20,7 +19,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.podero.const import DOMAIN
 from podero_simulator import Simulator
 from podero_simulator.scenarios import EV_ID, ORG_ID, USER_ID
 
@@ -73,90 +71,32 @@ async def test_entities(
     await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
 
 
-async def test_entities_disabled_by_default(
+@pytest.mark.parametrize("typed", ["06:30:00", "06:30:45"], ids=["minute", "seconds"])
+async def test_setting_the_charge_deadline_is_written_through(
     hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
     config_entry: MockConfigEntry,
     simulator: Simulator,
+    typed: str,
 ) -> None:
-    """Which of these entities a new installation starts with disabled."""
+    """A new deadline is one PUT of "HH:MM" (seconds dropped), shown as Podero stores it."""
     await set_up_times(hass, config_entry, simulator)
 
-    entries = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
-    disabled = sorted(
-        entry.entity_id
-        for entry in entries
-        if entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    )
-    assert disabled == snapshot
-
-
-async def test_setting_the_charge_deadline_is_written_through(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """A new deadline is one PUT of "HH:MM", shown as soon as the call returns."""
-    await set_up_times(hass, config_entry, simulator)
-
-    await set_time(hass, CHARGE_DEADLINE, "06:30:00")
+    await set_time(hass, CHARGE_DEADLINE, typed)
 
     assert hass.states.get(CHARGE_DEADLINE).state == "06:30:00"
     assert requests_made(simulator) == [("PUT", EV_PATH)]
     assert simulator.device_payload(EV_ID)["charge_deadline_at"] == "06:30"
 
 
-async def test_seconds_are_dropped(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+@pytest.mark.parametrize("deadline", ["soon", None], ids=["unreadable", "missing"])
+async def test_a_deadline_that_is_no_time_of_day_shows_unknown(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: Simulator,
+    deadline: str | None,
 ) -> None:
-    """Podero stores minutes, so 06:30:45 becomes 06:30 (and is shown that way)."""
-    await set_up_times(hass, config_entry, simulator)
-
-    await set_time(hass, CHARGE_DEADLINE, "06:30:45")
-
-    assert hass.states.get(CHARGE_DEADLINE).state == "06:30:00"
-    assert simulator.device_payload(EV_ID)["charge_deadline_at"] == "06:30"
-
-
-async def test_server_error_keeps_what_podero_has(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """A 5xx is a translated server error; the deadline is not changed optimistically."""
-    await set_up_times(hass, config_entry, simulator)
-    simulator.faults.script("5xx", match="PUT /api/*", status=504)
-
-    with pytest.raises(HomeAssistantError) as err:
-        await set_time(hass, CHARGE_DEADLINE, "06:30:00")
-
-    assert type(err.value) is HomeAssistantError
-    assert err.value.translation_domain == DOMAIN
-    assert err.value.translation_key == "server_error"
-    assert err.value.translation_placeholders == {"status": "504"}
-    await hass.async_block_till_done(wait_background_tasks=True)
-    # The write may have been applied before the answer broke: the list is read back once.
-    assert requests_made(simulator) == [
-        ("PUT", EV_PATH),
-        ("GET", EV_PATH.rsplit("/", 1)[0]),
-    ]
-    assert hass.states.get(CHARGE_DEADLINE).state == "07:00:00"
-    assert simulator.device_payload(EV_ID)["charge_deadline_at"] == "07:00"
-
-
-async def test_unreadable_deadline_shows_unknown(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """A deadline that is not a time of day shows as unknown."""
-    simulator.patch_device(EV_ID, {"charge_deadline_at": "soon"})
-
-    await set_up_times(hass, config_entry, simulator)
-
-    assert hass.states.get(CHARGE_DEADLINE).state == STATE_UNKNOWN
-
-
-async def test_missing_deadline_shows_unknown(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """An EV without a deadline (null) shows it as unknown."""
-    simulator.patch_device(EV_ID, {"charge_deadline_at": None})
+    """A deadline that is not "HH:MM" (or null: the EV has none) shows as unknown."""
+    simulator.patch_device(EV_ID, {"charge_deadline_at": deadline})
 
     await set_up_times(hass, config_entry, simulator)
 
