@@ -5,6 +5,7 @@ entity availability and state, log lines, and reauth flows.
 """
 
 import asyncio
+from datetime import timedelta
 import logging
 from typing import Any
 from unittest.mock import patch
