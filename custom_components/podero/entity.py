@@ -201,27 +201,22 @@ def platform_setup(
         entry: PoderoConfigEntry,
         async_add_entities: AddConfigEntryEntitiesCallback,
     ) -> None:
-        async_setup_platform_entities(
+        _add_entities_as_subjects_appear(
             entry, async_add_entities, descriptions, entity_class
         )
 
     return async_setup_entry
 
 
-@callback
-def async_setup_platform_entities(
+def _add_entities_as_subjects_appear(
     entry: PoderoConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     descriptions: Descriptions,
     entity_class: type[PoderoEntity[Any]],
 ) -> None:
-    """Add entities for every subject now, and for subjects that appear later.
-
-    Each entity is created once per subject (Home Assistant keeps the ones the user disabled
-    out by itself). When a vanished device has been removed from the device registry, its
-    entities are gone too, so the subject is forgotten and a device that comes back gets its
-    entities again - never twice.
-    """
+    # Each entity is created once per subject (HA keeps the ones the user disabled out by
+    # itself). A vanished device's entities go with its registry device, so the subject is
+    # then forgotten: a device that comes back gets its entities again, never twice.
     runtime = entry.runtime_data
     registry = dr.async_get(runtime.charging.hass)
     # Keys created per subject, and the data object each subject was last examined with:
