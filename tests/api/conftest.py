@@ -4,7 +4,7 @@ These tests need no Home Assistant: the client is plain asyncio + aiohttp. Every
 a real socket to 127.0.0.1, so what the client sends and parses is exactly what a server sees.
 """
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import json
@@ -20,7 +20,6 @@ from custom_components.podero.api import (
     PoderoAuth,
     PoderoClient,
     StaticTokenAuth,
-    parsing,
 )
 from podero_simulator import SIMULATOR, Simulator, create_app
 from podero_simulator.testing import serve
@@ -59,16 +58,6 @@ class MonotonicClock:
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations() -> None:
     """Override the repository-wide autouse fixture: these tests need no Home Assistant."""
-
-
-@pytest.fixture(autouse=True)
-def forget_reported_unknown_values() -> Iterator[None]:
-    """Unknown enum values are logged once per process; start every test with a clean slate."""
-    parsing._reported_unknown.clear()
-    parsing._checked_shapes.clear()
-    yield
-    parsing._reported_unknown.clear()
-    parsing._checked_shapes.clear()
 
 
 @pytest.fixture

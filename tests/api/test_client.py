@@ -7,10 +7,13 @@ import pytest
 
 from custom_components.podero.api import (
     BoostState,
+    ChargePolicyUpdate,
     ChargingConfig,
+    ChargingConfigUpdate,
     ClientCredentialsAuth,
     DayChargePolicy,
     Device,
+    DeviceUpdate,
     ElectricVehicle,
     HeatPump,
     OptimizationLevel,
@@ -211,35 +214,35 @@ async def test_electric_vehicle_fields_are_parsed(client: PoderoClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("model", "device_id", "changes", "attribute", "expected"),
+    ("model", "device_id", "update", "wire_value", "expected"),
     [
         (
             HeatPump,
             HEAT_PUMP_ID,
-            {"optimization_level": "Max"},
-            "optimization_level",
+            DeviceUpdate(optimization_level=OptimizationLevel.MAX),
+            "Max",
             OptimizationLevel.MAX,
         ),
         (
             ElectricVehicle,
             EV_ID,
-            {"charge_deadline_at": "06:30"},
-            "charge_deadline_at",
+            DeviceUpdate(charge_deadline_at=time(6, 30)),
+            "06:30",
             time(6, 30),
         ),
         (
             SolarInverter,
             INVERTER_ID,
-            {"min_battery_charge": 25},
-            "min_battery_charge",
+            DeviceUpdate(min_battery_charge=25),
+            25,
             25.0,
         ),
         (
             Wallbox,
             WALLBOX_ID,
-            {"charge_power_max_w": 7000},
-            "charge_power_max_w",
-            7000.0,
+            DeviceUpdate(is_smart_optimization_active=False),
+            False,
+            False,
         ),
     ],
     ids=["heat_pump", "electric_vehicle", "solar_inverter", "wallbox"],
@@ -249,18 +252,23 @@ async def test_update_device_returns_the_updated_device(
     sim: Simulator,
     model: type[Device],
     device_id: str,
-    changes: dict[str, Any],
-    attribute: str,
+    update: DeviceUpdate,
+    wire_value: Any,
     expected: Any,
 ) -> None:
-    """A partial PUT changes the simulator's device and answers with the new object."""
-    updated = await client.update_device(model, device_id, changes)
+    """A partial PUT sends the one field set, changes the device and answers with it."""
+    (field,) = (
+        name
+        for name in DeviceUpdate.__dataclass_fields__
+        if getattr(update, name) is not None
+    )
+
+    updated = await client.update_device(model, device_id, update)
 
     assert isinstance(updated, model)
-    assert getattr(updated, attribute) == expected
-    field, value = next(iter(changes.items()))
-    assert sim.device_payload(device_id)[field] == value
-    assert getattr(await client.get_device(model, device_id), attribute) == expected
+    assert getattr(updated, field) == expected
+    assert sim.device_payload(device_id)[field] == wire_value
+    assert getattr(await client.get_device(model, device_id), field) == expected
 
 
 async def test_update_device_leaves_fields_not_sent_alone(
@@ -268,7 +276,7 @@ async def test_update_device_leaves_fields_not_sent_alone(
 ) -> None:
     """Only the fields in the body change."""
     ev = await client.update_device(
-        ElectricVehicle, EV_ID, {"minimum_charge_limit": 60}
+        ElectricVehicle, EV_ID, DeviceUpdate(minimum_charge_limit=60)
     )
 
     assert ev.minimum_charge_limit == 60
@@ -281,7 +289,7 @@ async def test_update_device_refusal_names_the_field(
     """An out-of-range value is a validation error naming the field; nothing changes."""
     with pytest.raises(PoderoValidationError) as caught:
         await client.update_device(
-            ElectricVehicle, EV_ID, {"minimum_charge_limit": 150}
+            ElectricVehicle, EV_ID, DeviceUpdate(minimum_charge_limit=150)
         )
 
     assert caught.value.status == 422
@@ -403,11 +411,13 @@ async def test_update_charge_policy_changes_only_the_days_given(
     """Monday changes; Tuesday keeps its values; the response is the whole policy."""
     policy = await client.update_charge_policy(
         EV_ID,
-        days={
-            Weekday.MON: DayChargePolicy(
-                charge_percentage=90, charge_deadline=time(6, 45)
-            )
-        },
+        ChargePolicyUpdate(
+            days={
+                Weekday.MON: DayChargePolicy(
+                    charge_percentage=90, charge_deadline=time(6, 45)
+                )
+            }
+        ),
     )
 
     assert policy.days[Weekday.MON] == DayChargePolicy(
@@ -428,12 +438,16 @@ async def test_update_charge_policy_sends_only_the_parts_of_a_day_given(
     """A day with only a percentage (or only a deadline) keeps its other value."""
     policy = await client.update_charge_policy(
         EV_ID,
-        days={
-            Weekday.WED: DayChargePolicy(charge_percentage=70, charge_deadline=None),
-            Weekday.SAT: DayChargePolicy(
-                charge_percentage=None, charge_deadline=time(9)
-            ),
-        },
+        ChargePolicyUpdate(
+            days={
+                Weekday.WED: DayChargePolicy(
+                    charge_percentage=70, charge_deadline=None
+                ),
+                Weekday.SAT: DayChargePolicy(
+                    charge_percentage=None, charge_deadline=time(9)
+                ),
+            }
+        ),
     )
 
     assert policy.days[Weekday.WED] == DayChargePolicy(
@@ -448,7 +462,9 @@ async def test_update_charge_policy_can_change_the_time_zone(
     client: PoderoClient,
 ) -> None:
     """The policy's time zone is sent when given; the days stay as they were."""
-    policy = await client.update_charge_policy(EV_ID, days={}, timezone="Europe/Berlin")
+    policy = await client.update_charge_policy(
+        EV_ID, ChargePolicyUpdate(days={}, timezone="Europe/Berlin")
+    )
 
     assert policy.timezone == "Europe/Berlin"
     assert policy.days[Weekday.MON].charge_percentage == 80
@@ -461,11 +477,13 @@ async def test_update_charge_policy_refusal_names_the_field(
     with pytest.raises(PoderoValidationError) as caught:
         await client.update_charge_policy(
             EV_ID,
-            days={
-                Weekday.MON: DayChargePolicy(
-                    charge_percentage=150, charge_deadline=None
-                )
-            },
+            ChargePolicyUpdate(
+                days={
+                    Weekday.MON: DayChargePolicy(
+                        charge_percentage=150, charge_deadline=None
+                    )
+                }
+            ),
         )
 
     assert caught.value.fields == ("charge_percentage",)
@@ -562,7 +580,10 @@ async def test_time_series_can_be_limited_to_some_fields(
 
     assert [point.time.minute for point in points] == [0, 15, 30, 45]
     assert all(
-        point.values.keys() == {"estimated_consumption", "price"} for point in points
+        point.estimated_consumption is not None
+        and point.price is not None
+        and point.unoptimized_consumption is None
+        for point in points
     )
 
 
@@ -591,7 +612,7 @@ async def test_update_charging_config_changes_the_mode(
 ) -> None:
     """Only the mode is sent; the thresholds stay."""
     config = await client.update_charging_config(
-        smart_charging_mode=SmartChargingMode.SPOT
+        ChargingConfigUpdate(smart_charging_mode=SmartChargingMode.SPOT)
     )
 
     assert config.smart_charging_mode is SmartChargingMode.SPOT
@@ -604,7 +625,9 @@ async def test_update_charging_config_changes_the_thresholds(
 ) -> None:
     """Both thresholds are sent; the mode stays."""
     config = await client.update_charging_config(
-        hems_min_export_to_start_w=2000, hems_max_import_before_stopping_w=500
+        ChargingConfigUpdate(
+            hems_min_export_to_start_w=2000, hems_max_import_before_stopping_w=500
+        )
     )
 
     assert (
@@ -623,7 +646,10 @@ async def test_update_charging_config_with_nothing_changes_nothing(
     client: PoderoClient,
 ) -> None:
     """An empty PUT answers the current configuration."""
-    assert await client.update_charging_config() == await client.get_charging_config()
+    assert (
+        await client.update_charging_config(ChargingConfigUpdate())
+        == await client.get_charging_config()
+    )
 
 
 async def test_thresholds_narrower_than_the_band_are_refused(
@@ -632,7 +658,9 @@ async def test_thresholds_narrower_than_the_band_are_refused(
     """The sum of start and stop must be at least min_band_w; the error names every field sent."""
     with pytest.raises(PoderoValidationError) as caught:
         await client.update_charging_config(
-            hems_min_export_to_start_w=400, hems_max_import_before_stopping_w=100
+            ChargingConfigUpdate(
+                hems_min_export_to_start_w=400, hems_max_import_before_stopping_w=100
+            )
         )
 
     assert caught.value.status == 422
@@ -654,7 +682,9 @@ async def test_an_unavailable_mode_is_refused(
     assert config.hems_ineligible_reasons == ("no_inverter",)
 
     with pytest.raises(PoderoValidationError) as caught:
-        await client.update_charging_config(smart_charging_mode=SmartChargingMode.HEMS)
+        await client.update_charging_config(
+            ChargingConfigUpdate(smart_charging_mode=SmartChargingMode.HEMS)
+        )
 
     assert caught.value.fields == ("smart_charging_mode",)
     assert "not available: no_inverter" in str(caught.value)

@@ -11,6 +11,8 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 
 from custom_components.podero.api import (
+    ChargingConfigUpdate,
+    DeviceUpdate,
     ElectricVehicle,
     HeatPump,
     PoderoAuthenticationError,
@@ -27,7 +29,7 @@ from custom_components.podero.api import (
     StaticTokenAuth,
     Wallbox,
 )
-from custom_components.podero.api.client import _retry_after_seconds
+from custom_components.podero.api.transport import _retry_after_seconds
 from podero_simulator import Simulator
 from podero_simulator.scenarios import (
     EV_ID,
@@ -111,7 +113,9 @@ async def test_removed_device_is_not_found(
     sim.remove_device(EV_ID)
 
     with pytest.raises(PoderoNotFoundError):
-        await client.update_device(ElectricVehicle, EV_ID, {"minimum_charge_limit": 60})
+        await client.update_device(
+            ElectricVehicle, EV_ID, DeviceUpdate(minimum_charge_limit=60)
+        )
 
 
 # --- 409 -------------------------------------------------------------------------------------
@@ -167,7 +171,9 @@ async def test_bad_request_is_a_validation_error_with_the_server_message(
     scripted.reply(status=400, json={"detail": "Cannot parse request body"})
 
     with pytest.raises(PoderoValidationError) as caught:
-        await scripted_client().update_device(HeatPump, HEAT_PUMP_ID, {"comment": "x"})
+        await scripted_client().update_device(
+            HeatPump, HEAT_PUMP_ID, DeviceUpdate(is_smart_optimization_active=False)
+        )
 
     assert (caught.value.status, caught.value.message, caught.value.fields) == (
         400,
@@ -210,7 +216,7 @@ async def test_unprocessable_entity_names_fields_and_messages(
     scripted.reply(status=422, json={"detail": detail})
 
     with pytest.raises(PoderoValidationError) as caught:
-        await scripted_client().update_charging_config()
+        await scripted_client().update_charging_config(ChargingConfigUpdate())
 
     assert (caught.value.message, caught.value.fields) == (message, fields)
 
@@ -479,7 +485,7 @@ async def test_html_instead_of_json_is_a_malformed_response(
         ),
         (
             {"id": "not-a-uuid"},
-            lambda c: c.update_device(HeatPump, HEAT_PUMP_ID, {}),
+            lambda c: c.update_device(HeatPump, HEAT_PUMP_ID, DeviceUpdate()),
             "Expected a heat-pumps object",
         ),
         ({"mon": {}}, lambda c: c.get_charge_policy(EV_ID), "Expected a charge policy"),

@@ -9,6 +9,7 @@ import pytest
 
 from custom_components.podero.api import (
     ClientCredentialsAuth,
+    DeviceUpdate,
     ElectricVehicle,
     HeatPump,
     PasswordAuth,
@@ -93,7 +94,10 @@ async def test_failures_against_the_simulator_reveal_no_credential(
     await client.list_devices(HeatPump)
     await collect(errors, client.get_device(HeatPump, UNKNOWN_DEVICE))
     await collect(
-        errors, client.update_device(ElectricVehicle, EV_ID, {"charge_target_min": -1})
+        errors,
+        client.update_device(
+            ElectricVehicle, EV_ID, DeviceUpdate(minimum_charge_limit=150)
+        ),
     )
     await client.start_boost(ElectricVehicle, EV_ID)
     await collect(errors, client.start_boost(ElectricVehicle, EV_ID))

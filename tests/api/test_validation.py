@@ -8,7 +8,9 @@ import aiohttp
 import pytest
 
 from custom_components.podero.api import (
+    ChargePolicyUpdate,
     DayChargePolicy,
+    DeviceUpdate,
     ElectricVehicle,
     HeatPump,
     PoderoClient,
@@ -59,7 +61,10 @@ NOT_UUIDS = pytest.mark.parametrize(
 
 DEVICE_CALLS: list[tuple[str, Callable[[PoderoClient, Any], Awaitable[Any]]]] = [
     ("get_device", lambda client, bad: client.get_device(HeatPump, bad)),
-    ("update_device", lambda client, bad: client.update_device(SolarInverter, bad, {})),
+    (
+        "update_device",
+        lambda client, bad: client.update_device(SolarInverter, bad, DeviceUpdate()),
+    ),
     ("start_boost", lambda client, bad: client.start_boost(Wallbox, bad)),
     ("cancel_boost", lambda client, bad: client.cancel_boost(ElectricVehicle, bad)),
     ("get_charge_policy", lambda client, bad: client.get_charge_policy(bad)),
@@ -67,9 +72,13 @@ DEVICE_CALLS: list[tuple[str, Callable[[PoderoClient, Any], Awaitable[Any]]]] = 
         "update_charge_policy",
         lambda client, bad: client.update_charge_policy(
             bad,
-            days={
-                Weekday.MON: DayChargePolicy(charge_percentage=1, charge_deadline=None)
-            },
+            ChargePolicyUpdate(
+                days={
+                    Weekday.MON: DayChargePolicy(
+                        charge_percentage=1, charge_deadline=None
+                    )
+                }
+            ),
         ),
     ),
     ("get_current_session", lambda client, bad: client.get_current_session(bad)),
