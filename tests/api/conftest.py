@@ -4,7 +4,7 @@ These tests need no Home Assistant: the client is plain asyncio + aiohttp. Every
 a real socket to 127.0.0.1, so what the client sends and parses is exactly what a server sees.
 """
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import json
@@ -20,7 +20,6 @@ from custom_components.podero.api import (
     PoderoAuth,
     PoderoClient,
     StaticTokenAuth,
-    parsing,
 )
 from podero_simulator import SIMULATOR, Simulator, create_app
 from podero_simulator.testing import serve
@@ -30,18 +29,8 @@ START = datetime(2026, 1, 15, 11, 0, tzinfo=UTC)
 
 TOKEN_ROUTE = "POST /oauth2/token/"
 PASSWORD_TOKEN_ROUTE = "POST /api/partners/v2.0/auth/token"
-
-
-class ManualClock:
-    """The simulator's base clock: simulated time only moves when a test says so."""
-
-    def __init__(self) -> None:
-        """Start at START."""
-        self.now = START
-
-    def __call__(self) -> datetime:
-        """Return the current instant."""
-        return self.now
+HEAT_PUMPS = "GET /api/partners/v2.0/org/{o}/users/{u}/heat-pumps"
+UNKNOWN_ID = "0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f0f"
 
 
 class MonotonicClock:
@@ -61,32 +50,10 @@ def auto_enable_custom_integrations() -> None:
     """Override the repository-wide autouse fixture: these tests need no Home Assistant."""
 
 
-@pytest.fixture(autouse=True)
-def forget_reported_unknown_values() -> Iterator[None]:
-    """Unknown enum values are logged once per process; start every test with a clean slate."""
-    parsing._reported_unknown.clear()
-    parsing._checked_shapes.clear()
-    yield
-    parsing._reported_unknown.clear()
-    parsing._checked_shapes.clear()
-
-
 @pytest.fixture
-def clock() -> ManualClock:
-    """The simulator's clock."""
-    return ManualClock()
-
-
-@pytest.fixture
-def app_options() -> dict[str, Any]:
-    """Options for create_app; override in a module to change the simulated backend."""
-    return {}
-
-
-@pytest.fixture
-def app(clock: ManualClock, app_options: dict[str, Any]) -> web.Application:
-    """The simulator app with the demo household."""
-    return create_app(clock=clock, **app_options)
+def app() -> web.Application:
+    """The simulator with the demo household; its clock only moves when a test advances it."""
+    return create_app(clock=lambda: START)
 
 
 @pytest.fixture
@@ -180,25 +147,19 @@ def token_requests(sim: Simulator, route: str = TOKEN_ROUTE) -> int:
 # --- a tiny scripted server, for what the simulator cannot be made to answer ----------------
 
 
-type Body = Any | Callable[[web.Request], Any]
-
-
 @dataclass
 class Reply:
     """One scripted answer: JSON (or raw bytes), status and headers."""
 
     status: int = 200
-    json: Body = None
+    json: Any = None  # a callable gets the request (to echo what it sent)
     raw: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
 
     def render(self, request: web.Request) -> web.Response:
-        """Build the response; a callable json gets the request (to echo what it sent)."""
-        if self.raw is not None:
-            body = self.raw
-        else:
-            data = self.json(request) if callable(self.json) else self.json
-            body = json.dumps(data).encode()
+        """Build the response."""
+        data = self.json(request) if callable(self.json) else self.json
+        body = self.raw if self.raw is not None else json.dumps(data).encode()
         return web.Response(
             body=body,
             status=self.status,
@@ -222,6 +183,10 @@ class ScriptedServer:
             self.default = Reply(**reply)
         else:
             self.replies[path] = Reply(**reply)
+
+    def paths(self) -> list[str]:
+        """The path of every request received, oldest first."""
+        return [path for _, path, _, _ in self.received]
 
     async def handle(self, request: web.Request) -> web.Response:
         """Record the request and answer it."""
@@ -249,7 +214,7 @@ async def scripted(socket_enabled: None) -> AsyncIterator[ScriptedServer]:
 @pytest.fixture
 def scripted_client(
     session: aiohttp.ClientSession, scripted: ScriptedServer
-) -> Callable[..., PoderoClient]:
+) -> ClientFactory:
     """Build a client for the scripted server (same ids as the demo household)."""
 
     def make(auth: PoderoAuth | None = None, **options: Any) -> PoderoClient:

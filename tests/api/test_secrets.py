@@ -9,6 +9,7 @@ import pytest
 
 from custom_components.podero.api import (
     ClientCredentialsAuth,
+    DeviceUpdate,
     ElectricVehicle,
     HeatPump,
     PasswordAuth,
@@ -21,10 +22,7 @@ from custom_components.podero.api import (
 from podero_simulator import Simulator
 from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID
 
-from .conftest import ClientFactory, ScriptedServer
-
-HEAT_PUMPS = "GET /api/partners/v2.0/org/{o}/users/{u}/heat-pumps"
-UNKNOWN_DEVICE = "0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f0f"
+from .conftest import HEAT_PUMPS, UNKNOWN_ID, ClientFactory, ScriptedServer
 
 type AuthFactory = Callable[[Simulator], PoderoAuth]
 
@@ -90,11 +88,11 @@ async def test_failures_against_the_simulator_reveal_no_credential(
     client = make_client(auth_factory(sim), request_timeout=0.3)
     errors: list[BaseException] = []
 
+    out_of_range = DeviceUpdate(minimum_charge_limit=150)
+
     await client.list_devices(HeatPump)
-    await collect(errors, client.get_device(HeatPump, UNKNOWN_DEVICE))
-    await collect(
-        errors, client.update_device(ElectricVehicle, EV_ID, {"charge_target_min": -1})
-    )
+    await collect(errors, client.get_device(HeatPump, UNKNOWN_ID))
+    await collect(errors, client.update_device(ElectricVehicle, EV_ID, out_of_range))
     await client.start_boost(ElectricVehicle, EV_ID)
     await collect(errors, client.start_boost(ElectricVehicle, EV_ID))
     for kind in ("429", "5xx", "malformed", "hang"):
@@ -155,21 +153,20 @@ ECHO_AUTHS: dict[str, tuple[Callable[[], PoderoAuth], set[str]]] = {
 type Echo = Callable[[str], Any]
 
 
-@pytest.mark.parametrize(
-    ("status", "body"),
-    [
-        (400, lambda text: {"detail": text}),
-        (401, lambda text: {"detail": text}),
-        (403, lambda text: {"error_description": text}),
-        (404, lambda text: {"message": text}),
-        (409, lambda text: {"state": text, "reason": text}),
-        (409, lambda text: {"detail": {"state": "ongoing", "reason": text}}),
-        (422, lambda text: {"detail": [{"loc": ["body", "x"], "msg": text}]}),
-        (429, lambda text: {"detail": text}),
-        (500, lambda text: {"detail": text}),
-    ],
-    ids=["400", "401", "403", "404", "409", "409_wrapped", "422", "429", "500"],
-)
+ECHOES: dict[str, tuple[int, Echo]] = {
+    "400": (400, lambda text: {"detail": text}),
+    "401": (401, lambda text: {"detail": text}),
+    "403": (403, lambda text: {"error_description": text}),
+    "404": (404, lambda text: {"message": text}),
+    "409": (409, lambda text: {"state": text, "reason": text}),
+    "409_wrapped": (409, lambda text: {"detail": {"state": "ongoing", "reason": text}}),
+    "422": (422, lambda text: {"detail": [{"loc": ["body", "x"], "msg": text}]}),
+    "429": (429, lambda text: {"detail": text}),
+    "500": (500, lambda text: {"detail": text}),
+}
+
+
+@pytest.mark.parametrize(("status", "body"), ECHOES.values(), ids=ECHOES)
 @pytest.mark.parametrize(
     ("auth_factory", "held"), list(ECHO_AUTHS.values()), ids=list(ECHO_AUTHS)
 )
@@ -184,11 +181,7 @@ async def test_secrets_echoed_by_the_server_are_redacted(
 ) -> None:
     """The server's explanation is kept, with every credential the client holds replaced."""
     caplog.set_level(logging.DEBUG)
-    token = {
-        "access_token": ACCESS_TOKEN,
-        "refresh_token": REFRESH_TOKEN,
-        "expires_in": 3600,
-    }
+    token = {"access_token": ACCESS_TOKEN, "refresh_token": REFRESH_TOKEN}
     scripted.reply(path="/oauth2/token/", json=token)
     scripted.reply(path="/auth/token", json=token)
 
