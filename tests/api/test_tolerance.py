@@ -14,7 +14,6 @@ from custom_components.podero.api import (
     DataPoint,
     DayChargePolicy,
     Device,
-    DeviceModel,
     DeviceStatus,
     ElectricVehicle,
     HeatPump,
@@ -30,7 +29,6 @@ from custom_components.podero.api import (
     WallboxConnection,
     WallboxMode,
     Weekday,
-    wire_names,
 )
 from custom_components.podero.api.parsing import MAX_NOTES, Notes
 from podero_simulator import Simulator
@@ -460,16 +458,3 @@ def test_enums_cover_the_documented_values() -> None:
     assert {enum: {member.value for member in enum} for enum in documented} == (
         documented
     )
-
-
-def test_wire_names_are_every_key_a_model_reads() -> None:
-    """Nested paths and the models inside a model count; the raw payload itself does not."""
-    assert wire_names(PendingAction) == {"code", "resolution_link", "url"}
-    assert wire_names(ChargingConfig) >= {
-        "thresholds",
-        "min_band_w",
-        "since",
-        "reasons",
-    }
-    assert "raw" not in wire_names(HeatPump)
-    assert wire_names(DeviceModel) <= wire_names(HeatPump)

@@ -119,7 +119,9 @@ class PoderoClient:
     async def get_device[D: Device](self, model: type[D], device_id: str) -> D:
         """Read one device, including the `actions` only the detail view carries."""
         path = self._device_path(model, device_id)
-        return self._parse_one(model, await self._request("GET", path), identified=True)
+        return self._parse_one(
+            model, await self._request("GET", path), _device(model), identified=True
+        )
 
     async def update_device[D: Device](
         self, model: type[D], device_id: str, update: DeviceUpdate
@@ -127,7 +129,7 @@ class PoderoClient:
         """Change some settings of a device (partial PUT) and return the updated device."""
         path = self._device_path(model, device_id)
         answer = await self._request("PUT", path, body=to_wire(update))
-        return self._parse_one(model, answer, identified=True)
+        return self._parse_one(model, answer, _device(model), identified=True)
 
     async def start_boost(
         self, model: type[ElectricVehicle | Wallbox], device_id: str
@@ -147,7 +149,9 @@ class PoderoClient:
         """Read an EV's weekly charge policy."""
         path = self._device_path(ElectricVehicle, vehicle_id, "charge-policy")
         answer = as_mapping(await self._request("GET", path))
-        return self._parse_one(WeeklyChargePolicy, answer.get("data"))
+        return self._parse_one(
+            WeeklyChargePolicy, answer.get("data"), "a charge policy"
+        )
 
     async def update_charge_policy(
         self, vehicle_id: str, update: ChargePolicyUpdate
@@ -155,7 +159,9 @@ class PoderoClient:
         """Change some weekdays of an EV's weekly policy; days not given keep their values."""
         path = self._device_path(ElectricVehicle, vehicle_id, "charge-policy")
         answer = as_mapping(await self._request("PUT", path, body=update.to_json()))
-        return self._parse_one(WeeklyChargePolicy, answer.get("data"))
+        return self._parse_one(
+            WeeklyChargePolicy, answer.get("data"), "a charge policy"
+        )
 
     async def get_current_session(self, vehicle_id: str) -> ChargingSession | None:
         """Return the EV's active charging session, or None when it is not in one."""
@@ -245,7 +251,9 @@ class PoderoClient:
     async def get_charging_config(self) -> ChargingConfig:
         """Read the user's smart-charging mode, HEMS thresholds and live status."""
         path = self._user_path("charging-config")
-        return self._parse_one(ChargingConfig, await self._request("GET", path))
+        return self._parse_one(
+            ChargingConfig, await self._request("GET", path), "a charging configuration"
+        )
 
     async def update_charging_config(
         self, update: ChargingConfigUpdate
@@ -253,7 +261,7 @@ class PoderoClient:
         """Change the mode and/or thresholds for all of the user's charging devices."""
         path = self._user_path("charging-config")
         answer = await self._request("PUT", path, body=to_wire(update))
-        return self._parse_one(ChargingConfig, answer)
+        return self._parse_one(ChargingConfig, answer, "a charging configuration")
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -278,21 +286,31 @@ class PoderoClient:
         self, model: type[M], items: list[Any], *, identified: bool = False
     ) -> list[M]:
         """Parse the readable items of a list; with `identified`, only those with a UUID id."""
-        parsed = (model.parse(item, self._notes) for item in items)
-        return [
+        parsed = [model.parse(item, self._notes) for item in items]
+        kept = [
             item
             for item in parsed
             if item is not None and (not identified or _has_uuid(item))
         ]
+        if len(kept) < len(items):
+            name = model.__name__
+            self._notes.once(
+                (name, "ignored"), "Ignoring a %s without a valid id", name
+            )
+        return kept
 
     def _parse_one[M: Model](
-        self, model: type[M], data: Any, *, identified: bool = False
+        self, model: type[M], data: Any, what: str, *, identified: bool = False
     ) -> M:
         """Parse an answer that must be one `model` (with a UUID id if `identified`)."""
         parsed = model.parse(data, self._notes)
         if parsed is None or (identified and not _has_uuid(parsed)):
-            raise PoderoMalformedResponseError(f"Expected a {model.__name__}")
+            raise PoderoMalformedResponseError(f"Expected {what}")
         return parsed
+
+
+def _device(model: type[Device]) -> str:
+    return f"a {model.kind.value} object"
 
 
 def _has_uuid(item: Any) -> bool:

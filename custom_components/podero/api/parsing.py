@@ -157,7 +157,7 @@ class Model:
             if value is None and raw is not None and notes is not None:
                 notes.once(
                     (cls.__name__, spec.name),
-                    "Value %.60r of %s.%s is not understood; treating it as unknown",
+                    "Value %.60r for %s.%s is not understood; treating it as unknown",
                     raw,
                     cls.__name__,
                     spec.name,

@@ -165,7 +165,8 @@ class Transport:
                 reason=reason and self.scrub(reason),
             )
         if status in (400, 422):
-            return PoderoValidationError(status, message, fields=_invalid_fields(body))
+            fields = tuple(self.scrub(field) for field in _invalid_fields(body))
+            return PoderoValidationError(status, message, fields=fields)
         if status == 429:
             return PoderoRateLimitError(
                 status, message, retry_after=_retry_after_seconds(response.retry_after)
