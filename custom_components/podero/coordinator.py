@@ -160,9 +160,8 @@ class PoderoCoordinator[T](DataUpdateCoordinator[T]):
     async def async_call[R](self, request: Awaitable[R]) -> R:
         """Await an API call made for the user; failures become translated errors.
 
-        A rejected credential starts reauthentication, since no retry can fix it. When the
-        answer to a write got lost (timeout, 5xx, garbled), Podero may have applied it anyway:
-        this coordinator reads again, so entities show what Podero has.
+        A rejected credential starts reauth. A write whose answer got lost (timeout, 5xx,
+        garbled) may have been applied anyway: the coordinator reads again.
         """
         try:
             return await request
@@ -195,11 +194,7 @@ class PoderoCoordinator[T](DataUpdateCoordinator[T]):
 
 
 class DeviceCoordinator(PoderoCoordinator[dict[str, Device]]):
-    """The devices of one type: one list request per update.
-
-    A type the account has none of is looked for on the slow discovery cadence. After
-    *Charge now*, the type is polled every few seconds while a boost is `requested`.
-    """
+    """The devices of one type: one list request per update (absent types: slow cadence)."""
 
     def __init__(
         self,

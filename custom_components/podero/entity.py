@@ -201,22 +201,20 @@ def platform_setup(
         entry: PoderoConfigEntry,
         async_add_entities: AddConfigEntryEntitiesCallback,
     ) -> None:
-        _add_entities_as_subjects_appear(
-            entry, async_add_entities, descriptions, entity_class
-        )
+        # Each entity is created once per subject (HA keeps the ones the user disabled out
+        # by itself). A vanished device's entities go with its registry device, so the
+        # subject is then forgotten: a device that comes back gets them again, never twice.
+        _add_entities(entry, async_add_entities, descriptions, entity_class)
 
     return async_setup_entry
 
 
-def _add_entities_as_subjects_appear(
+def _add_entities(
     entry: PoderoConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     descriptions: Descriptions,
     entity_class: type[PoderoEntity[Any]],
 ) -> None:
-    # Each entity is created once per subject (HA keeps the ones the user disabled out by
-    # itself). A vanished device's entities go with its registry device, so the subject is
-    # then forgotten: a device that comes back gets its entities again, never twice.
     runtime = entry.runtime_data
     registry = dr.async_get(runtime.charging.hass)
     # Keys created per subject, and the data object each subject was last examined with:
