@@ -1,7 +1,5 @@
 """Helpers for talking to the simulator in tests."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any

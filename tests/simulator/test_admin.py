@@ -1,7 +1,5 @@
 """The ``/_sim`` admin API."""
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable
 from typing import Any
 

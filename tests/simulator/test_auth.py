@@ -1,7 +1,5 @@
 """Authentication and authorisation: tokens, 401, 403, 404 and 422 on path ids."""
 
-from __future__ import annotations
-
 import base64
 from collections.abc import Callable
 from typing import Any

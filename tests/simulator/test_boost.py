@@ -1,7 +1,5 @@
 """Boost (charge now) state machines of the EV and the wallbox."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pytest

@@ -1,7 +1,5 @@
 """EV weekly charge policy endpoint."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pytest

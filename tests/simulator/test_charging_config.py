@@ -1,7 +1,5 @@
 """Owner-level charging configuration."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pytest

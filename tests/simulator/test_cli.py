@@ -1,7 +1,5 @@
 """``python -m podero_simulator`` and ``scripts/simbench``."""
 
-from __future__ import annotations
-
 import asyncio
 import json
 import os

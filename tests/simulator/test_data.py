@@ -1,7 +1,5 @@
 """Time series: resolutions, fill-missing, keywords, and energy = integral of power."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime, timedelta
 from typing import Any
 

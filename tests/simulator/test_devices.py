@@ -1,7 +1,5 @@
 """Device list, detail and partial update (PUT) for the four device types."""
 
-from __future__ import annotations
-
 import pytest
 
 from podero_simulator import Simulator

@@ -1,7 +1,5 @@
 """Fault injection: scripted and seeded random faults on API routes only."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 import json
 import time

@@ -1,7 +1,5 @@
 """The ``fleet`` scenario for load tests."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pytest

@@ -1,7 +1,5 @@
 """Every key of the synthesised example payloads (API notes §13) is served."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 
 import pytest

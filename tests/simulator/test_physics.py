@@ -1,7 +1,5 @@
 """Live physics: heat pump, PV and battery balance, state timestamps, speed."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 from typing import Any
 

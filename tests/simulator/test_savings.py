@@ -1,7 +1,5 @@
 """Savings and heat-pump statistics."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pytest

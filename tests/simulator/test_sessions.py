@@ -1,7 +1,5 @@
 """EV charging sessions: history, current session, pagination and validation."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pytest

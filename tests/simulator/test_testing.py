@@ -1,7 +1,5 @@
 """``podero_simulator.testing.serve`` on a real loopback socket."""
 
-from __future__ import annotations
-
 import asyncio
 import time
 

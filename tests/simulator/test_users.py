@@ -1,7 +1,5 @@
 """Users endpoints."""
 
-from __future__ import annotations
-
 from podero_simulator import Simulator
 
 from .helpers import Api

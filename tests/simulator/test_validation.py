@@ -1,7 +1,5 @@
 """Every 422 rule of the device PUT endpoints."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pytest
