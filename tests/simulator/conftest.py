@@ -1,7 +1,5 @@
 """Fixtures: a simulator on loopback with a hand-driven clock."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 from typing import Any
 

@@ -1,8 +1,5 @@
 """Helpers for talking to the simulator in tests."""
 
-from __future__ import annotations
-
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +12,8 @@ from podero_simulator import Simulator
 # Thursday 15 January 2026, 12:00 in Vienna: a fixed, ordinary winter noon.
 START = datetime(2026, 1, 15, 11, 0, tzinfo=UTC)
 PREFIX = "/api/partners/v2.0"
+HP, EV, INV, WB = "heat-pumps", "electric-vehicles", "inverters", "wallboxes"
+KINDS = (HP, EV, INV, WB)
 
 
 class ManualClock:
@@ -40,18 +39,21 @@ class Api:
     client: TestClient[Any, Any]
     sim: Simulator
 
-    @property
-    def user_path(self) -> str:
-        """Path of the household user."""
-        return f"{PREFIX}/org/{self.sim.org_id}/users/{self.sim.user_id}"
+    def org_path(self, suffix: str = "", org_id: str | None = None) -> str:
+        """Path below the organisation (the simulator's own unless given)."""
+        return f"{PREFIX}/org/{org_id or self.sim.org_id}{suffix}"
 
-    def path(self, suffix: str = "") -> str:
-        """Path below the household user (``suffix`` starts with ``/``)."""
-        return self.user_path + suffix
+    def path(self, suffix: str = "", user_id: str | None = None) -> str:
+        """Path below a user of the organisation (the household unless given)."""
+        return self.org_path(f"/users/{user_id or self.sim.user_id}{suffix}")
 
-    def headers(self, token: str | None = None) -> dict[str, str]:
-        """Bearer header with the static token unless another is given."""
-        return {"Authorization": f"Bearer {token or self.sim.static_token}"}
+    def id(self, kind: str) -> str:
+        """Id of the household's first device of ``kind``."""
+        return device_id(self.sim, kind)
+
+    def device(self, kind: str, suffix: str = "") -> str:
+        """Relative path of the household's first device of ``kind``."""
+        return f"{kind}/{self.id(kind)}{suffix}"
 
     async def request(
         self,
@@ -64,16 +66,23 @@ class Api:
     ) -> ClientResponse:
         """Send a request with auth (``path`` relative to the user unless absolute)."""
         url = path if path.startswith("/") else self.path("/" + path)
-        merged = {**self.headers(token), **(headers or {})}
-        return await self.client.request(method, url, headers=merged, **kwargs)
+        auth = {"Authorization": f"Bearer {token or self.sim.static_token}"}
+        return await self.client.request(
+            method, url, headers=auth | (headers or {}), **kwargs
+        )
+
+    async def status(self, method: str, path: str, **kwargs: Any) -> int:
+        """Send a request and return only its status."""
+        response = await self.request(method, path, **kwargs)
+        await response.read()
+        return response.status
 
     async def json(
         self, method: str, path: str, status: int = 200, **kwargs: Any
     ) -> Any:
         """Send a request, assert the status and return the JSON body."""
         response = await self.request(method, path, **kwargs)
-        body = await response.text()
-        assert response.status == status, body
+        assert response.status == status, await response.text()
         return await response.json()
 
     async def get(self, path: str, status: int = 200, **kwargs: Any) -> Any:
@@ -93,6 +102,3 @@ def device_id(sim: Simulator, kind: str) -> str:
 def loc_fields(body: dict[str, Any]) -> list[str]:
     """Return the last ``loc`` element of every 422 item."""
     return [str(item["loc"][-1]) for item in body["detail"]]
-
-
-Factory = Callable[..., Any]

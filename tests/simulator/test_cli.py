@@ -1,7 +1,5 @@
 """``python -m podero_simulator`` and ``scripts/simbench``."""
 
-from __future__ import annotations
-
 import asyncio
 import json
 import os
@@ -15,23 +13,17 @@ import pytest
 
 from podero_simulator import SIMULATOR, bench, cli
 
+from .helpers import KINDS, PREFIX
+
 ROOT = Path(__file__).resolve().parents[2]
 START_KEYS = {
-    "base_url",
-    "org_id",
-    "user_id",
-    "token",
-    "client_id",
-    "client_secret",
-    "username",
-    "password",
-    "admin_url",
-}
+    "base_url", "org_id", "user_id", "token", "client_id", "client_secret", "username",
+    "password", "admin_url",
+}  # fmt: skip
+pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 
-async def test_cli_prints_one_start_line_serves_and_exits_cleanly(
-    socket_enabled: None,
-) -> None:
+async def test_cli_prints_one_start_line_serves_and_exits_cleanly() -> None:
     """Port 0, JSON start line, a working endpoint, SIGINT → exit 0."""
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "podero_simulator", "--port", "0", "--scenario", "demo", "--seed", "3",
@@ -43,12 +35,11 @@ async def test_cli_prints_one_start_line_serves_and_exits_cleanly(
         start = json.loads(line)
         assert set(start) == START_KEYS
         assert start["admin_url"] == start["base_url"] + "/_sim"
-        url = f"{start['base_url']}/api/partners/v2.0/org/{start['org_id']}/users/{start['user_id']}/heat-pumps"
+        url = f"{start['base_url']}{PREFIX}/org/{start['org_id']}/users/{start['user_id']}/heat-pumps"
+        headers = {"Authorization": f"Bearer {start['token']}"}
         async with (
-            aiohttp.ClientSession() as session,
-            session.get(
-                url, headers={"Authorization": f"Bearer {start['token']}"}
-            ) as response,
+            aiohttp.ClientSession(headers=headers) as session,
+            session.get(url) as response,
         ):
             assert response.status == 200
             assert len(await response.json()) == 1
@@ -76,13 +67,8 @@ def test_cli_options_reach_the_app() -> None:
     }  # fmt: skip
 
 
-def test_cli_reports_bad_configuration() -> None:
-    """A bad value ends with status 2 instead of a traceback."""
-    assert cli.main(["--speed", "0"]) == 2
-
-
 def test_bench_reports_a_table_and_a_json_line(
-    socket_enabled: None, capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The benchmark runs against a small fleet and prints its summary."""
     assert bench.main(["--devices", "8", "--runs", "2"]) == 0
@@ -90,19 +76,12 @@ def test_bench_reports_a_table_and_a_json_line(
     assert lines[0].startswith("simbench: fleet of 8 devices")
     summary = json.loads(lines[-1])
     assert summary["ok"] is True
-    assert set(summary["endpoints"]) == {
-        "heat-pumps",
-        "electric-vehicles",
-        "inverters",
-        "wallboxes",
-    }
+    assert set(summary["endpoints"]) == set(KINDS)
     assert summary["endpoints"]["heat-pumps"]["items"] == 3
 
 
 def test_bench_fails_when_over_budget(
-    socket_enabled: None,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Exceeding the budget yields exit status 1."""
     monkeypatch.setattr(bench, "BUDGET_MS", 0.0)
@@ -110,9 +89,7 @@ def test_bench_fails_when_over_budget(
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["ok"] is False
 
 
-def test_bench_reports_a_simulator_that_does_not_start(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_bench_errors_without_a_start_line(monkeypatch: pytest.MonkeyPatch) -> None:
     """No start line → a clear error."""
     monkeypatch.setattr(sys, "executable", "/bin/true")
     with pytest.raises(RuntimeError, match="before starting"):
@@ -120,7 +97,7 @@ def test_bench_reports_a_simulator_that_does_not_start(
 
 
 async def test_serve_forever_stops_on_sigterm(
-    socket_enabled: None, capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """In-process: the start line is flushed, SIGTERM ends serving and cleans up."""
     args = cli.parser().parse_args(["--port", "0", "--seed", "1"])
@@ -136,10 +113,8 @@ async def test_serve_forever_stops_on_sigterm(
     await asyncio.wait_for(task, 10)
 
 
-def test_module_entry_point_exits_with_the_status(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """``python -m podero_simulator`` exits with ``main``'s status."""
+def test_bad_configuration_exits_with_status_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``python -m podero_simulator`` with a bad value exits 2 instead of a traceback."""
     monkeypatch.setattr(sys, "argv", ["podero_simulator", "--speed", "-1"])
     with pytest.raises(SystemExit) as raised:
         runpy.run_module("podero_simulator", run_name="__main__")

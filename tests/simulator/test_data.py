@@ -1,7 +1,5 @@
 """Time series: resolutions, fill-missing, keywords, and energy = integral of power."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,11 +7,19 @@ import pytest
 
 from podero_simulator import SIMULATOR, Simulator, create_app
 
-from .helpers import START, Api, ManualClock, device_id
+from .helpers import EV, HP, INV, START, WB, Api, ManualClock, device_id
 
-HP = "heat-pumps"
-EV = "electric-vehicles"
-INV = "inverters"
+NEXT_DAY = START + timedelta(days=1)
+# (device, field, factor to Wh per 15-minute point): energies as they are, powers × 1/4 h.
+LIVE_SERIES = [
+    (HP, "estimated_consumption", 1.0), (EV, "estimated_consumption", 1.0),
+    (INV, "estimated_consumption", 1.0), (INV, "solar_production_w", 0.25),
+    (INV, "household_consumption_w", 0.25),
+]  # fmt: skip
+HP_SERIES = (
+    "price", "inlet_temp_act", "hot_water_temp", "estimated_consumption",
+    "simulated_consumption", "unoptimized_consumption", "estimated_consumption_filtered",
+)  # fmt: skip
 
 
 def window(start: datetime, end: datetime, **extra: Any) -> dict[str, Any]:
@@ -22,25 +28,29 @@ def window(start: datetime, end: datetime, **extra: Any) -> dict[str, Any]:
 
 
 async def data(
-    api: Api,
-    sim: Simulator,
-    kind: str,
-    status: int = 200,
-    fill: bool = False,
-    **params: Any,
+    api: Api, kind: str, status: int = 200, fill: str | None = None, **params: Any
 ) -> Any:
-    """GET the ``/data`` of the demo device of ``kind``."""
-    headers = {"fill-missing": "true"} if fill else {}
-    return await api.get(
-        f"{kind}/{device_id(sim, kind)}/data", status, params=params, headers=headers
-    )
+    """GET the ``/data`` of the demo device of ``kind`` (``fill``: the header)."""
+    headers = {} if fill is None else {"fill-missing": fill}
+    path = api.device(kind, "/data")
+    return await api.get(path, status, params=params, headers=headers)
 
 
-async def test_default_is_the_last_day_in_15_minute_buckets(
-    api: Api, sim: Simulator
-) -> None:
+async def points(
+    api: Api, kind: str, start: datetime, end: datetime, **extra: Any
+) -> Any:
+    """The points of ``/data`` over a range."""
+    return (await data(api, kind, **window(start, end, **extra)))["data"]
+
+
+def total(points: list[dict[str, Any]], field: str, scale: float = 1.0) -> float:
+    """Sum of a field over the points that have it."""
+    return float(sum(p[field] * scale for p in points if p[field] is not None))
+
+
+async def test_default_is_the_last_day_in_15_minute_buckets(api: Api) -> None:
     """No parameters: 24 h before now, 15MIN, 96 points."""
-    body = await data(api, sim, HP)
+    body = await data(api, HP)
     assert len(body["data"]) == 96
     assert body["data"][0]["time"] == "2026-01-14T11:00:00Z"
     assert body["metadata"]["resolution"] == "15MIN"
@@ -51,228 +61,135 @@ async def test_default_is_the_last_day_in_15_minute_buckets(
     [("15MIN", 96), ("1HOUR", 24), ("1DAY", 1), ("1WEEK", 1), ("1MONTH", 1)],
 )
 async def test_resolutions_bucket_the_range(
-    api: Api, sim: Simulator, resolution: str, count: int
+    api: Api, resolution: str, count: int
 ) -> None:
     """Each resolution yields one point per (UTC) period of the range."""
     day = datetime(2026, 1, 13, tzinfo=UTC)
-    body = await data(
-        api, sim, HP, **window(day, day + timedelta(days=1), resolution=resolution)
-    )
-    assert len(body["data"]) == count
+    found = await points(api, HP, day, day + timedelta(days=1), resolution=resolution)
+    assert len(found) == count
 
 
-async def test_history_reaches_back_at_least_60_days(api: Api, sim: Simulator) -> None:
+@pytest.mark.parametrize("kind", [HP, EV, INV])
+async def test_history_reaches_back_at_least_60_days(api: Api, kind: str) -> None:
     """Pre-start history exists 60 days back for every data device."""
     start = START - timedelta(days=60)
-    for kind in (HP, EV, INV):
-        body = await data(api, sim, kind, **window(start, start + timedelta(hours=1)))
-        assert len(body["data"]) == 4
+    assert len(await points(api, kind, start, start + timedelta(hours=1))) == 4
 
 
-async def test_no_data_without_fill_missing_is_400(api: Api, sim: Simulator) -> None:
-    """A range with no data at all → 400 unless ``fill-missing``."""
-    body = await data(
-        api,
-        sim,
-        HP,
-        400,
-        **window(START + timedelta(days=1), START + timedelta(days=2)),
-    )
-    assert "detail" in body
+@pytest.mark.parametrize("fill", [None, "false"])
+async def test_no_data_without_fill_missing_is_400(api: Api, fill: str | None) -> None:
+    """A range with no data at all → 400 unless ``fill-missing`` (a boolean) is true."""
+    rng = window(NEXT_DAY, NEXT_DAY + timedelta(days=1))
+    assert "detail" in await data(api, HP, 400, fill, **rng)
 
 
-async def test_no_data_with_fill_missing_is_one_null_point(
-    api: Api, sim: Simulator
-) -> None:
+async def test_no_data_with_fill_missing_is_one_null_point(api: Api) -> None:
     """``fill-missing: true`` and nothing recorded → one all-null point at ``from``."""
-    start = START + timedelta(days=1)
-    body = await data(
-        api, sim, HP, fill=True, **window(start, start + timedelta(days=1))
-    )
-    assert body["data"] == [
-        {
-            "time": "2026-01-16T11:00:00Z",
-            "price": None,
-            "inlet_temp_act": None,
-            "hot_water_temp": None,
-            "estimated_consumption": None,
-            "simulated_consumption": None,
-            "unoptimized_consumption": None,
-            "estimated_consumption_filtered": None,
-        }
-    ]
+    rng = window(NEXT_DAY, NEXT_DAY + timedelta(days=1))
+    body = await data(api, HP, fill="true", **rng)
+    assert body["data"] == [{"time": "2026-01-16T11:00:00Z"} | dict.fromkeys(HP_SERIES)]
 
 
-async def test_partial_range_is_filled_with_nulls(api: Api, sim: Simulator) -> None:
-    """Half the range after now: the missing half is null with ``fill-missing``, absent without."""
+async def test_partial_range_is_filled_with_nulls(api: Api) -> None:
+    """The half of the range after now is null with ``fill-missing``, absent without."""
     rng = window(START - timedelta(hours=1), START + timedelta(hours=1))
-    filled = await data(api, sim, HP, fill=True, **rng)
-    plain = await data(api, sim, HP, **rng)
-    assert len(filled["data"]) == 8
-    assert [point["estimated_consumption"] is None for point in filled["data"]] == [
-        False
-    ] * 4 + [True] * 4
-    assert plain["data"] == filled["data"][:4]
+    filled = (await data(api, HP, fill="true", **rng))["data"]
+    empty = [point["estimated_consumption"] is None for point in filled]
+    assert empty == [False] * 4 + [True] * 4
+    assert (await data(api, HP, **rng))["data"] == filled[:4]
 
 
-async def test_fill_missing_false_behaves_like_absent(api: Api, sim: Simulator) -> None:
-    """The header parses as a boolean."""
-    response = await api.request(
-        "GET",
-        f"{HP}/{device_id(sim, HP)}/data",
-        headers={"fill-missing": "false"},
-        params=window(START + timedelta(days=1), START + timedelta(days=2)),
-    )
-    assert response.status == 400
-
-
-async def test_keywords_select_columns(api: Api, sim: Simulator) -> None:
+async def test_keywords_select_columns(api: Api) -> None:
     """``keywords`` limits each point to ``time`` plus the chosen fields."""
-    body = await data(
-        api,
-        sim,
-        EV,
-        **window(
-            START - timedelta(hours=1), START, keywords="battery_level,is_charging"
-        ),
-    )
-    assert set(body["data"][0]) == {"time", "battery_level", "is_charging"}
+    keywords = "battery_level,is_charging"
+    found = await points(api, EV, START - timedelta(hours=1), START, keywords=keywords)
+    assert set(found[0]) == {"time", "battery_level", "is_charging"}
 
 
 @pytest.mark.parametrize(
-    ("params", "name"),
+    ("params", "fill", "loc"),
     [
-        ({"resolution": "5MIN"}, "resolution"),
-        ({"keywords": "battery_level"}, "keywords"),
-        ({"from_datetime": "yesterday"}, "from_datetime"),
-        (
-            {
-                "from_datetime": "2026-01-15T12:00:00Z",
-                "to_datetime": "2026-01-15T11:00:00Z",
-            },
-            "from_datetime",
-        ),
-        ({"from_datetime": "2020-01-01T00:00:00Z"}, "to_datetime"),
+        ({"resolution": "5MIN"}, None, ["query", "resolution"]),
+        ({"keywords": "battery_level"}, None, ["query", "keywords"]),
+        ({"from_datetime": "yesterday"}, None, ["query", "from_datetime"]),
+        (window(START + timedelta(hours=1), START), None, ["query", "from_datetime"]),
+        ({"from_datetime": "2020-01-01T00:00:00Z"}, None, ["query", "to_datetime"]),
+        ({}, "perhaps", ["header", "fill-missing"]),
     ],
 )
 async def test_bad_query_is_422(
-    api: Api, sim: Simulator, params: dict[str, Any], name: str
+    api: Api, params: dict[str, Any], fill: str | None, loc: list[str]
 ) -> None:
-    """Enum, keyword, datetime, ordering and size checks."""
-    body = await data(api, sim, HP, 422, **params)
-    assert body["detail"][0]["loc"] == ["query", name]
+    """Enum, keyword, datetime, ordering, size and boolean-header checks."""
+    body = await data(api, HP, 422, fill, **params)
+    assert body["detail"][0]["loc"] == loc
 
 
-async def test_bad_fill_missing_header_is_422(api: Api, sim: Simulator) -> None:
-    """A non-boolean header fails validation."""
-    response = await api.request(
-        "GET", f"{HP}/{device_id(sim, HP)}/data", headers={"fill-missing": "perhaps"}
-    )
-    assert response.status == 422
-    assert (await response.json())["detail"][0]["loc"] == ["header", "fill-missing"]
-
-
-async def test_wallbox_has_no_data_endpoint(api: Api, sim: Simulator) -> None:
+async def test_wallbox_has_no_data_endpoint(api: Api) -> None:
     """The wallbox has no documented time series."""
-    response = await api.request("GET", f"wallboxes/{device_id(sim, 'wallboxes')}/data")
-    assert response.status == 404
-
-
-def _sum(points: list[dict[str, Any]], field: str, scale: float = 1.0) -> float:
-    return float(
-        sum(point[field] * scale for point in points if point[field] is not None)
-    )
+    assert await api.status("GET", api.device(WB, "/data")) == 404
 
 
 async def test_history_energy_equals_the_integral(api: Api, sim: Simulator) -> None:
     """Pre-start: the 15-minute series sums to the simulator's energy within 0.1 %."""
     start, end = START - timedelta(days=2), START
-    points = (await data(api, sim, HP, **window(start, end)))["data"]
-    truth = sim.energy_wh(device_id(sim, HP), "estimated_consumption", start, end)
+    truth = sim.energy_wh(api.id(HP), "estimated_consumption", start, end)
     assert truth > 10_000
-    assert _sum(points, "estimated_consumption") == pytest.approx(truth, rel=1e-3)
+    found = await points(api, HP, start, end)
+    assert total(found, "estimated_consumption") == pytest.approx(truth, rel=1e-3)
 
 
 async def test_live_energy_equals_the_integral(api: Api, sim: Simulator) -> None:
     """Across the start and live toggles, energy and average power agree with the truth."""
-    await api.request("POST", f"{EV}/{device_id(sim, EV)}/boost")
+    await api.request("POST", api.device(EV, "/boost"))
     sim.advance(3 * 3600)
-    await api.put(f"{HP}/{device_id(sim, HP)}", {"is_smart_optimization_active": False})
+    await api.put(api.device(HP), {"is_smart_optimization_active": False})
     sim.advance(5 * 3600 + 420)
     start, end = START - timedelta(hours=6), START + timedelta(hours=8)
-    for kind, field, scale in (
-        (HP, "estimated_consumption", 1.0),
-        (EV, "estimated_consumption", 1.0),
-        (INV, "estimated_consumption", 1.0),
-        (INV, "solar_production_w", 0.25),
-        (INV, "household_consumption_w", 0.25),
-    ):
-        points = (await data(api, sim, kind, **window(start, end)))["data"]
-        truth = sim.energy_wh(device_id(sim, kind), field, start, end)
-        assert _sum(points, field, scale) == pytest.approx(truth, rel=1e-3, abs=0.5), (
-            kind,
-            field,
-        )
+    for kind, field, scale in LIVE_SERIES:
+        found = total(await points(api, kind, start, end), field, scale)
+        truth = sim.energy_wh(api.id(kind), field, start, end)
+        assert found == pytest.approx(truth, rel=1e-3, abs=0.5), (kind, field)
 
 
+@pytest.mark.parametrize("resolution", ["1HOUR", "1DAY"])
 async def test_coarser_resolutions_sum_the_same_energy(
-    api: Api, sim: Simulator
+    api: Api, resolution: str
 ) -> None:
     """1HOUR and 1DAY points hold the same energy as the 15MIN ones."""
     start, end = START - timedelta(days=3), START - timedelta(days=1)
-    fine = _sum(
-        (await data(api, sim, HP, **window(start, end)))["data"],
-        "estimated_consumption",
-    )
-    for resolution in ("1HOUR", "1DAY"):
-        coarse = (
-            await data(api, sim, HP, **window(start, end, resolution=resolution))
-        )["data"]
-        assert _sum(coarse, "estimated_consumption") == pytest.approx(fine, rel=1e-6)
+    fine = total(await points(api, HP, start, end), "estimated_consumption")
+    coarse = await points(api, HP, start, end, resolution=resolution)
+    assert total(coarse, "estimated_consumption") == pytest.approx(fine, rel=1e-6)
 
 
 async def test_boost_shows_up_in_ev_history(api: Api, sim: Simulator) -> None:
     """One boosted hour at 7.4 kW is 7400 Wh in the EV series and the truth."""
     await api.put("charging-config", {"smart_charging_mode": "spot"})
-    await api.put(
-        f"{EV}/{device_id(sim, EV)}",
-        {"is_charge_policy_enabled": False, "minimum_charge_limit": 50},
-    )
-    await api.request("POST", f"{EV}/{device_id(sim, EV)}/boost")
+    quiet = {"is_charge_policy_enabled": False, "minimum_charge_limit": 50}
+    await api.put(api.device(EV), quiet)
+    await api.request("POST", api.device(EV, "/boost"))
     sim.advance(3606)
-    sim.set_plugged_in(device_id(sim, EV), False)
+    sim.set_plugged_in(api.id(EV), False)
     sim.advance(3600)
-    points = (await data(api, sim, EV, **window(START, START + timedelta(hours=2))))[
-        "data"
-    ]
-    assert _sum(points, "estimated_consumption") == pytest.approx(7400, abs=0.01)
-    truth = sim.energy_wh(
-        device_id(sim, EV), "power", START, START + timedelta(hours=2)
-    )
-    assert truth == pytest.approx(7400)
-    assert points[0]["is_charging"] is True
-    assert points[0]["is_plugged_in"] is True
+    end = START + timedelta(hours=2)
+    found = await points(api, EV, START, end)
+    assert total(found, "estimated_consumption") == pytest.approx(7400, abs=0.01)
+    assert sim.energy_wh(api.id(EV), "power", START, end) == pytest.approx(7400)
+    assert (found[0]["is_charging"], found[0]["is_plugged_in"]) == (True, True)
 
 
-async def test_prices_are_eur_per_mwh(api: Api, sim: Simulator) -> None:
+async def test_prices_are_eur_per_mwh(api: Api) -> None:
     """Prices are plausible spot prices in EUR/MWh and vary over the day."""
-    points = (
-        await data(
-            api, sim, HP, **window(START - timedelta(days=1), START, resolution="1HOUR")
-        )
-    )["data"]
-    prices = [point["price"] for point in points]
+    body = await data(
+        api, HP, **window(START - timedelta(days=1), START, resolution="1HOUR")
+    )
+    prices = [point["price"] for point in body["data"]]
     assert 0 < min(prices) < max(prices) < 400
-    assert body_units(await data(api, sim, HP))["price"] == "EUR/MWh"
+    assert body["metadata"]["units"]["price"] == "EUR/MWh"
 
 
-def body_units(body: dict[str, Any]) -> dict[str, str]:
-    """Units block of a ``/data`` response."""
-    units: dict[str, str] = body["metadata"]["units"]
-    return units
-
-
-async def test_history_is_deterministic_per_seed(clock: ManualClock) -> None:
+def test_history_is_deterministic_per_seed(clock: ManualClock) -> None:
     """Equal seeds give equal history; another seed differs."""
     values = []
     for seed in (3, 3, 4):
@@ -283,20 +200,14 @@ async def test_history_is_deterministic_per_seed(clock: ManualClock) -> None:
     assert values[0] != values[2]
 
 
-async def test_energy_truth_before_creation_is_zero(sim: Simulator) -> None:
+def test_energy_truth_before_creation_is_zero(sim: Simulator) -> None:
     """Nothing exists before the device was created."""
-    assert (
-        sim.energy_wh(
-            device_id(sim, HP),
-            "power",
-            START - timedelta(days=400),
-            START - timedelta(days=300),
-        )
-        == 0
-    )
+    start = START - timedelta(days=400)
+    hp = device_id(sim, HP)
+    assert sim.energy_wh(hp, "power", start, start + timedelta(days=100)) == 0
 
 
-async def test_energy_truth_handles_partial_buckets_pro_rata(sim: Simulator) -> None:
+def test_energy_truth_handles_partial_buckets_pro_rata(sim: Simulator) -> None:
     """Half a bucket counts half its energy; an empty range counts nothing."""
     hp = device_id(sim, HP)
     start = START - timedelta(hours=2)
@@ -306,7 +217,7 @@ async def test_energy_truth_handles_partial_buckets_pro_rata(sim: Simulator) -> 
     assert sim.energy_wh(hp, "power", start, start) == 0
 
 
-async def test_start_bucket_joins_history_and_live_data(clock: ManualClock) -> None:
+def test_start_bucket_joins_history_and_live_data(clock: ManualClock) -> None:
     """A start in mid-bucket: that bucket holds the generated head plus the live tail."""
     clock.tick(450)
     sim = create_app(clock=clock)[SIMULATOR]

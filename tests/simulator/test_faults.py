@@ -1,32 +1,28 @@
 """Fault injection: scripted and seeded random faults on API routes only."""
 
-from __future__ import annotations
-
-import asyncio
+from collections.abc import Callable
 import json
 import time
 from typing import Any
 
 import aiohttp
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 import pytest
 
 from podero_simulator import SIMULATOR, FaultSettings, Simulator, create_app
 from podero_simulator.faults import FaultController
-from podero_simulator.testing import serve
 
-from .helpers import PREFIX, Api, ManualClock, device_id
+from .helpers import EV, HP, PREFIX, Api, ManualClock
 
-LIST_HP = "GET /api/partners/v2.0/org/{org}/users/{user}/heat-pumps"
+HP_ROUTE = PREFIX + "/org/{org}/users/{user}/heat-pumps"
+LIST_HP = f"GET {HP_ROUTE}"
+USERS = PREFIX + "/org/{org}/users"
+GRANT = {"grant_type": "client_credentials"}
 
 
-async def status_of(
-    api: Api, path: str = "heat-pumps", method: str = "GET", **kwargs: Any
-) -> int:
-    """Status of one request."""
-    response = await api.request(method, path, **kwargs)
-    await response.read()
-    return response.status
+async def status_of(api: Api, path: str = HP, method: str = "GET", **kw: Any) -> int:
+    """Status of one request (the heat-pump list unless told)."""
+    return await api.status(method, path, **kw)
 
 
 async def test_next_k_matching_requests_get_5xx(api: Api, sim: Simulator) -> None:
@@ -35,12 +31,10 @@ async def test_next_k_matching_requests_get_5xx(api: Api, sim: Simulator) -> Non
     assert [await status_of(api) for _ in range(4)] == [503, 503, 503, 200]
 
 
-async def test_scripted_5xx_only_hits_the_matching_route(
-    api: Api, sim: Simulator
-) -> None:
+async def test_scripted_5xx_only_hits_the_matching_route(api: Api) -> None:
     """Other routes (even the heat-pump detail) are untouched."""
-    sim.faults.script(kind="5xx", count=1, match=LIST_HP)
-    assert await status_of(api, f"heat-pumps/{device_id(sim, 'heat-pumps')}") == 200
+    api.sim.faults.script(kind="5xx", count=1, match=LIST_HP)
+    assert await status_of(api, api.device(HP)) == 200
     assert await status_of(api, "inverters") == 200
     assert await status_of(api) == 503
 
@@ -48,105 +42,85 @@ async def test_scripted_5xx_only_hits_the_matching_route(
 async def test_5xx_status_can_be_chosen_and_is_html(api: Api, sim: Simulator) -> None:
     """A gateway error page is not JSON."""
     sim.faults.script(kind="5xx", status=502)
-    response = await api.request("GET", "heat-pumps")
-    assert response.status == 502
-    assert response.content_type == "text/html"
+    response = await api.request("GET", HP)
+    assert (response.status, response.content_type) == (502, "text/html")
     assert "Bad Gateway" in await response.text()
 
 
 async def test_429_carries_retry_after(api: Api, sim: Simulator) -> None:
     """Throttling answers 429 with ``Retry-After``."""
     sim.faults.script(kind="429", retry_after=7)
-    response = await api.request("GET", "heat-pumps")
-    assert response.status == 429
-    assert response.headers["Retry-After"] == "7"
+    response = await api.request("GET", HP)
+    assert (response.status, response.headers["Retry-After"]) == (429, "7")
     assert "detail" in await response.json()
 
 
-async def test_latency_delays_but_succeeds(api: Api, sim: Simulator) -> None:
-    """A latency fault only slows the request down."""
-    sim.faults.script(kind="latency", latency_ms=80)
+@pytest.mark.parametrize(
+    "inject",
+    [
+        lambda faults: faults.script(kind="latency", latency_ms=80),
+        lambda faults: faults.configure(latency_ms=80),
+    ],
+    ids=["scripted", "setting"],
+)
+async def test_latency_delays_but_succeeds(
+    api: Api, sim: Simulator, inject: Callable[[FaultController], object]
+) -> None:
+    """A latency fault (scripted or the ``latency_ms`` setting) only slows requests."""
+    inject(sim.faults)
     started = time.monotonic()
     assert await status_of(api) == 200
     assert time.monotonic() - started >= 0.08
 
 
-async def test_malformed_body_is_200_and_not_json(api: Api, sim: Simulator) -> None:
-    """A malformed answer is 200 with a truncated JSON body."""
+@pytest.mark.parametrize(
+    ("method", "kind", "suffix", "start"),
+    [("GET", HP, "", "{"), ("DELETE", EV, "/boost", "<html>")],
+    ids=["truncated-json", "empty-becomes-html"],
+)
+async def test_malformed_answer_is_200_and_not_json(
+    api: Api, sim: Simulator, method: str, kind: str, suffix: str, start: str
+) -> None:
+    """A malformed answer is 200 with truncated JSON, or HTML in place of a 204."""
     sim.faults.script(kind="malformed")
-    response = await api.request("GET", "heat-pumps")
-    assert response.status == 200
+    response = await api.request(method, api.device(kind, suffix))
     text = await response.text()
-    assert text.startswith("[{")
+    assert (response.status, text[: len(start)]) == (200, start)
     with pytest.raises(json.JSONDecodeError):
         json.loads(text)
 
 
-async def test_malformed_empty_answer_becomes_html(api: Api, sim: Simulator) -> None:
-    """A 204 turned malformed carries a non-JSON body."""
-    sim.faults.script(kind="malformed")
-    response = await api.request(
-        "DELETE", f"electric-vehicles/{device_id(sim, 'electric-vehicles')}/boost"
-    )
-    assert response.status == 200
-    assert (await response.text()).startswith("<html>")
-
-
 async def test_malformed_put_still_applies_the_change(api: Api, sim: Simulator) -> None:
     """The server did the work; only the answer got lost."""
-    hp = device_id(sim, "heat-pumps")
-    sim.faults.script(
-        kind="malformed",
-        match="PUT /api/partners/v2.0/org/{org}/users/{user}/heat-pumps/{id}",
-    )
-    assert (
-        await status_of(api, f"heat-pumps/{hp}", "PUT", json={"comment": "done"}) == 200
-    )
-    assert (await api.get(f"heat-pumps/{hp}"))["comment"] == "done"
+    sim.faults.script(kind="malformed", match=f"PUT {HP_ROUTE}/{{id}}")
+    assert await status_of(api, api.device(HP), "PUT", json={"comment": "done"}) == 200
+    assert (await api.get(api.device(HP)))["comment"] == "done"
 
 
 async def test_revoke_fault_revokes_the_callers_token(api: Api, sim: Simulator) -> None:
     """The request and every later one with that token get 401."""
     sim.faults.script(kind="revoke")
-    assert await status_of(api) == 401
-    assert await status_of(api) == 401
+    assert [await status_of(api) for _ in range(2)] == [401, 401]
 
 
-async def test_hang_holds_until_the_client_gives_up(api: Api, sim: Simulator) -> None:
-    """A hung request never answers; the server stays usable."""
-    sim.faults.script(kind="hang")
+@pytest.mark.parametrize(
+    "inject",
+    [
+        lambda faults: faults.script(kind="hang"),
+        lambda faults: faults.configure(p_hang=1),
+    ],
+    ids=["scripted", "setting"],
+)
+async def test_hang_holds_until_the_client_gives_up(
+    api: Api, sim: Simulator, inject: Callable[[FaultController], object]
+) -> None:
+    """A hung request (scripted or ``p_hang``) never answers; the server stays usable."""
+    inject(sim.faults)
     with pytest.raises(TimeoutError):
-        await api.request("GET", "heat-pumps", timeout=aiohttp.ClientTimeout(total=0.3))
-    assert await status_of(api) == 200
+        await api.request("GET", HP, timeout=aiohttp.ClientTimeout(total=0.3))
+    assert (await api.client.get("/_sim/clock")).status == 200
     hung = sim.requests()[0]
     assert (hung["fault"], hung["status"]) == ("hang", None)
-
-
-async def test_hung_request_is_released_on_shutdown(
-    socket_enabled: None, clock: ManualClock
-) -> None:
-    """Leaving ``serve`` ends hung requests promptly."""
-    app = create_app(clock=clock)
-    sim = app[SIMULATOR]
-    sim.faults.script(kind="hang")
-    url = f"{PREFIX}/org/{sim.org_id}/users/{sim.user_id}/heat-pumps"
-    async with aiohttp.ClientSession() as session:
-        async with serve(app) as base_url:
-            pending = asyncio.create_task(
-                session.get(
-                    base_url + url,
-                    headers={"Authorization": f"Bearer {sim.static_token}"},
-                )
-            )
-            await asyncio.sleep(0.2)
-            assert not pending.done()
-            started = time.monotonic()
-        outcome = await asyncio.gather(pending, return_exceptions=True)
-        assert time.monotonic() - started < 3
-        response = outcome[0]
-        if isinstance(response, aiohttp.ClientResponse):
-            assert response.status == 503
-            response.release()
 
 
 async def test_until_cleared_faults_persist(api: Api, sim: Simulator) -> None:
@@ -157,37 +131,30 @@ async def test_until_cleared_faults_persist(api: Api, sim: Simulator) -> None:
     assert await status_of(api) == 200
 
 
-async def test_match_wildcards(api: Api, sim: Simulator) -> None:
-    """``*`` as method and a trailing ``*`` prefix match; no match hits everything."""
-    sim.faults.script(kind="5xx", count=2, match="* /api/partners/v2.0/org/*")
-    assert await status_of(api, "inverters") == 503
-    assert await status_of(api, "wallboxes", "GET") == 503
-    sim.faults.script(kind="429", count=1)
-    assert await status_of(api, f"{PREFIX}/org/{sim.org_id}/users") == 429
-
-
-async def test_match_without_method_means_any_method(api: Api, sim: Simulator) -> None:
-    """A bare path pattern matches any method."""
-    sim.faults.script(kind="5xx", match=f"{PREFIX}/org/{{org}}/users")
-    assert await status_of(api, f"{PREFIX}/org/{sim.org_id}/users") == 503
-
-
-async def test_token_endpoint_can_fail_too(
-    client: TestClient[Any, Any], sim: Simulator
+@pytest.mark.parametrize(
+    ("match", "method", "path"),
+    [
+        (f"* {PREFIX}/org/*", "GET", USERS),
+        (f"* {PREFIX}/org/*", "POST", USERS),
+        (f"{PREFIX}/org/{{org}}/users", "POST", USERS),
+        (None, "GET", USERS),
+        ("POST /oauth2/token/", "POST", "/oauth2/token/"),
+    ],
+    ids=["any-method-prefix", "any-method-post", "bare-path", "no-match", "oauth"],
+)
+async def test_match_patterns(
+    api: Api, sim: Simulator, match: str | None, method: str, path: str
 ) -> None:
-    """The OAuth endpoint is an API route for fault purposes."""
-    sim.faults.script(kind="5xx", match="POST /oauth2/token/")
-    response = await client.post(
-        "/oauth2/token/", json={"grant_type": "client_credentials"}
-    )
-    assert response.status == 503
+    """``*`` method, ``*`` prefix, bare path (any method), none (all); OAuth counts too."""
+    sim.faults.script(kind="5xx", count=1, match=match)
+    path = path.format(org=sim.org_id)
+    assert await status_of(api, path, method, json=GRANT) == 503
 
 
 async def test_admin_routes_never_fail(api: Api, sim: Simulator) -> None:
     """Faults and logging skip ``/_sim``."""
     sim.faults.configure(p_5xx=1.0)
-    response = await api.client.get("/_sim/clock")
-    assert response.status == 200
+    assert (await api.client.get("/_sim/clock")).status == 200
     assert sim.requests() == []
 
 
@@ -198,9 +165,7 @@ async def test_random_faults_are_reproducible_per_seed(
     sequences = []
     for _ in range(2):
         app = create_app(clock=clock, faults=FaultSettings(p_5xx=0.6, seed=11))
-        async with TestClient(
-            aiohttp.test_utils.TestServer(app, host="127.0.0.1")
-        ) as client:
+        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
             api = Api(client, app[SIMULATOR])
             sequences.append([await status_of(api) for _ in range(40)])
     assert sequences[0] == sequences[1]
@@ -211,28 +176,11 @@ async def test_random_faults_are_reproducible_per_seed(
     ("setting", "status"),
     [("p_429", 429), ("p_malformed", 200), ("p_revoke", 401)],
 )
-async def test_random_fault_kinds(
-    api: Api, sim: Simulator, setting: str, status: int
-) -> None:
+async def test_random_fault_kinds(api: Api, setting: str, status: int) -> None:
     """Probability 1 makes every request fail that way."""
-    sim.faults.configure(**{setting: 1.0})
+    api.sim.faults.configure(**{setting: 1.0})
     assert await status_of(api) == status
-    assert sim.requests()[-1]["fault"] == setting.removeprefix("p_")
-
-
-async def test_random_hang(api: Api, sim: Simulator) -> None:
-    """``p_hang`` hangs requests."""
-    sim.faults.configure(p_hang=1.0)
-    with pytest.raises(TimeoutError):
-        await api.request("GET", "heat-pumps", timeout=aiohttp.ClientTimeout(total=0.2))
-
-
-async def test_fixed_latency_setting(api: Api, sim: Simulator) -> None:
-    """``latency_ms`` delays every API request."""
-    sim.faults.configure(latency_ms=60)
-    started = time.monotonic()
-    await status_of(api)
-    assert time.monotonic() - started >= 0.06
+    assert api.sim.requests()[-1]["fault"] == setting.removeprefix("p_")
 
 
 def test_script_rejects_unknown_kinds_and_counts() -> None:

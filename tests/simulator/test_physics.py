@@ -1,7 +1,5 @@
 """Live physics: heat pump, PV and battery balance, state timestamps, speed."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 from typing import Any
 
@@ -9,15 +7,17 @@ import pytest
 
 from podero_simulator import SIMULATOR, Simulator, create_app
 
-from .helpers import Api, ManualClock, device_id
-
-HP = "heat-pumps"
-INV = "inverters"
+from .helpers import EV, HP, INV, WB, ManualClock, device_id
 
 
 def payload(sim: Simulator, kind: str) -> dict[str, Any]:
     """Return the demo device of ``kind`` as the API would now."""
     return sim.device_payload(device_id(sim, kind))
+
+
+def patch(sim: Simulator, kind: str, **fields: Any) -> None:
+    """Overwrite raw fields of the demo device of ``kind``."""
+    sim.patch_device(device_id(sim, kind), fields)
 
 
 def samples(
@@ -60,12 +60,9 @@ def test_household_consumption_includes_the_managed_devices(sim: Simulator) -> N
 
 def test_battery_stays_within_its_limits(sim: Simulator) -> None:
     """Over two days the battery never leaves [min, max]."""
-    sim.patch_device(
-        device_id(sim, INV), {"min_battery_charge": 30, "max_battery_charge": 60}
-    )
+    patch(sim, INV, min_battery_charge=30, max_battery_charge=60)
     levels = [body["battery_charge_level_percent"] for body in samples(sim, INV, 48)]
-    assert min(levels) >= 30
-    assert max(levels) <= 60
+    assert 30 <= min(levels) <= max(levels) <= 60
 
 
 def test_battery_discharges_into_a_deficit(sim: Simulator) -> None:
@@ -75,22 +72,24 @@ def test_battery_discharges_into_a_deficit(sim: Simulator) -> None:
     assert body["battery_charge_discharge_power_w"] > 0
 
 
+def big_surplus(sim: Simulator, *unplugged: str) -> None:
+    """A 40 kW PV array, the heat pump paused and the given chargers unplugged."""
+    patch(sim, INV, solar_power_rating_kw=40.0)
+    patch(sim, HP, is_pause_power_active=True)
+    for kind in unplugged:
+        sim.set_plugged_in(device_id(sim, kind), False)
+
+
 def test_hems_wallbox_soaks_up_the_surplus(sim: Simulator) -> None:
     """In HEMS mode the modulating wallbox follows the PV surplus, leaving ~0 export."""
-    sim.patch_device(device_id(sim, INV), {"solar_power_rating_kw": 40.0})
-    sim.patch_device(device_id(sim, HP), {"is_pause_power_active": True})
-    sim.set_plugged_in(device_id(sim, "electric-vehicles"), False)
-    body = payload(sim, INV)
-    assert payload(sim, "wallboxes")["is_charging"] is True
-    assert body["solar_surplus_w"] == 0
+    big_surplus(sim, EV)
+    assert payload(sim, WB)["is_charging"] is True
+    assert payload(sim, INV)["solar_surplus_w"] == 0
 
 
 def test_battery_charges_from_a_surplus(sim: Simulator) -> None:
     """A big PV surplus charges the battery (negative power)."""
-    sim.patch_device(device_id(sim, INV), {"solar_power_rating_kw": 40.0})
-    sim.patch_device(device_id(sim, HP), {"is_pause_power_active": True})
-    for kind in ("electric-vehicles", "wallboxes"):
-        sim.set_plugged_in(device_id(sim, kind), False)
+    big_surplus(sim, EV, WB)
     body = payload(sim, INV)
     assert body["solar_surplus_w"] > 0
     assert body["battery_charge_discharge_power_w"] < 0
@@ -98,7 +97,7 @@ def test_battery_charges_from_a_surplus(sim: Simulator) -> None:
 
 def test_inverter_without_battery_reports_no_level(sim: Simulator) -> None:
     """No battery: level null and no battery power."""
-    sim.patch_device(device_id(sim, INV), {"is_battery_connected": False})
+    patch(sim, INV, is_battery_connected=False)
     body = payload(sim, INV)
     assert body["battery_charge_level_percent"] is None
     assert body["battery_charge_discharge_power_w"] == 0
@@ -111,7 +110,7 @@ def test_heat_pump_draws_more_when_colder(clock: ManualClock) -> None:
         sim = create_app(clock=clock)[SIMULATOR]
         site = next(iter(sim.world.sites.values()))
         site.climate.temp_offset = offset
-        sim.patch_device(device_id(sim, HP), {"is_smart_optimization_active": False})
+        patch(sim, HP, is_smart_optimization_active=False)
         sim.advance(6 * 3600)
         powers.append(sim.energy_wh(device_id(sim, HP), "power", clock.now, sim.now()))
     assert powers[1] > powers[0] * 1.2
@@ -119,7 +118,7 @@ def test_heat_pump_draws_more_when_colder(clock: ManualClock) -> None:
 
 def test_current_mode_follows_the_price(sim: Simulator) -> None:
     """Optimising at level Max: ``max`` when cheap, ``min`` when expensive."""
-    sim.patch_device(device_id(sim, HP), {"optimization_level": "Max"})
+    patch(sim, HP, optimization_level="Max")
     seen: dict[str, list[float]] = {}
     device = sim.device(device_id(sim, HP))
     for _ in range(96):
@@ -132,58 +131,38 @@ def test_current_mode_follows_the_price(sim: Simulator) -> None:
 
 def test_not_optimising_runs_the_own_schedule(sim: Simulator) -> None:
     """Smart optimisation off → mode ``mid`` and the comfort setpoint."""
-    sim.patch_device(device_id(sim, HP), {"is_smart_optimization_active": False})
+    patch(sim, HP, is_smart_optimization_active=False)
     modes = {body["current_mode"] for body in samples(sim, HP, 12, 60)}
     assert modes == {"mid"}
     assert payload(sim, HP)["indoor_target_temperature"] == 21.5
 
 
-def test_paused_heat_pump_idles_but_temperatures_move(sim: Simulator) -> None:
-    """A power pause drops to standby; the house cools down."""
-    sim.patch_device(device_id(sim, HP), {"is_pause_power_active": True})
+def test_pause_idles_the_heat_pump_until_it_expires(sim: Simulator) -> None:
+    """A pause idles the heat pump at standby as the house cools, until it expires."""
+    until = (sim.now() + timedelta(hours=4)).isoformat()
+    patch(sim, HP, is_pause_power_active=True, pause_power_until=until)
     before = payload(sim, HP)
     later = samples(sim, HP, 3, 60)[-1]
     assert later["current_power_consumption_w"] == 18
     assert later["indoor_actual_temperature"] < before["indoor_actual_temperature"]
-
-
-def test_pause_until_a_time_expires(sim: Simulator) -> None:
-    """``pause_power_until`` ends the pause."""
-    until = (sim.now() + timedelta(hours=1)).isoformat()
-    sim.patch_device(
-        device_id(sim, HP), {"is_pause_power_active": True, "pause_power_until": until}
-    )
-    assert payload(sim, HP)["current_power_consumption_w"] == 18
     sim.advance(2 * 3600)
     assert payload(sim, HP)["current_power_consumption_w"] > 18
 
 
-def test_away_mode_lowers_the_target(sim: Simulator) -> None:
-    """Away mode uses the away minimum as target."""
-    start = (sim.now() - timedelta(hours=1)).isoformat()
-    sim.patch_device(
-        device_id(sim, HP),
-        {
-            "is_away_mode_enabled": True,
-            "away_mode_start": start,
-            "away_mode_minimum_temperature_limit": 16.0,
-        },
-    )
-    assert payload(sim, HP)["indoor_target_temperature"] == 16.0
-
-
-def test_away_mode_in_the_future_does_not_apply_yet(sim: Simulator) -> None:
-    """Before ``away_mode_start`` the normal target holds."""
-    start = (sim.now() + timedelta(days=1)).isoformat()
-    sim.patch_device(
-        device_id(sim, HP), {"is_away_mode_enabled": True, "away_mode_start": start}
-    )
-    assert payload(sim, HP)["indoor_target_temperature"] > 16.0
+@pytest.mark.parametrize(("hours", "applies"), [(-1, True), (24, False)])
+def test_away_mode_lowers_the_target_from_its_start(
+    sim: Simulator, hours: int, applies: bool
+) -> None:
+    """Away mode uses the away minimum as target, but not before ``away_mode_start``."""
+    start = (sim.now() + timedelta(hours=hours)).isoformat()
+    away = {"is_away_mode_enabled": True, "away_mode_start": start}
+    patch(sim, HP, **away, away_mode_minimum_temperature_limit=16.0)
+    assert (payload(sim, HP)["indoor_target_temperature"] == 16.0) is applies
 
 
 def test_hot_water_disabled_never_heats_the_tank(sim: Simulator) -> None:
     """Without DHW heating the tank only cools."""
-    sim.patch_device(device_id(sim, HP), {"is_hot_water_heating_enabled": False})
+    patch(sim, HP, is_hot_water_heating_enabled=False)
     temperatures = [body["dhw_temperature"] for body in samples(sim, HP, 24, 60)]
     assert temperatures == sorted(temperatures, reverse=True)
 
@@ -195,13 +174,6 @@ def test_state_timestamp_advances_in_five_minute_steps(sim: Simulator) -> None:
     body = payload(sim, HP)
     assert body["current_state_last_updated_at"] == "2026-01-15T11:05:00Z"
     assert body["last_monitoring_executed_at"] == "2026-01-15T11:05:05Z"
-
-
-def test_speed_scales_simulated_time(clock: ManualClock) -> None:
-    """At speed 60 one real minute is one simulated hour."""
-    sim = create_app(clock=clock, speed=60)[SIMULATOR]
-    clock.tick(60)
-    assert sim.now() - clock.now == timedelta(minutes=59)
 
 
 def test_readings_refresh_only_after_a_second(sim: Simulator) -> None:
@@ -220,26 +192,18 @@ def test_readings_refresh_only_after_a_second(sim: Simulator) -> None:
 def test_long_gaps_are_integrated_in_coarse_steps(sim: Simulator) -> None:
     """Ten idle days catch up quickly and keep the battery within its limits."""
     sim.advance(10 * 86400)
-    body = payload(sim, INV)
-    assert 20 <= body["battery_charge_level_percent"] <= 90
-    assert (
-        sim.energy_wh(
-            device_id(sim, HP), "power", sim.now() - timedelta(days=10), sim.now()
-        )
-        > 50_000
-    )
+    assert 20 <= payload(sim, INV)["battery_charge_level_percent"] <= 90
+    ten_days = sim.now() - timedelta(days=10), sim.now()
+    assert sim.energy_wh(device_id(sim, HP), "power", *ten_days) > 50_000
 
 
-def test_new_device_starts_without_history(api: Api, sim: Simulator) -> None:
+def test_new_device_starts_without_history(sim: Simulator) -> None:
     """A device added at runtime has data only from its creation on."""
-    device = sim.add_device("heat-pumps", sim.second_user_id)
-    assert (
-        sim.energy_wh(device.id, "power", sim.now() - timedelta(days=1), sim.now()) == 0
-    )
+    device = sim.add_device(HP, sim.second_user_id)
+    created = sim.now()
+    assert sim.energy_wh(device.id, "power", created - timedelta(days=1), created) == 0
     sim.advance(3600)
-    assert (
-        sim.energy_wh(device.id, "power", sim.now() - timedelta(hours=2), sim.now()) > 0
-    )
+    assert sim.energy_wh(device.id, "power", created, sim.now()) > 0
 
 
 def test_speed_must_stay_positive(sim: Simulator) -> None:
