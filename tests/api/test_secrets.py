@@ -161,7 +161,10 @@ ECHOES: dict[str, tuple[int, Echo]] = {
     "409": (409, lambda text: {"state": text, "reason": text}),
     "409_wrapped": (409, lambda text: {"detail": {"state": "ongoing", "reason": text}}),
     "422": (422, lambda text: {"detail": [{"loc": ["body", "x"], "msg": text}]}),
-    "422_field": (422, lambda text: {"detail": [{"loc": ["body", text], "msg": "bad"}]}),
+    "422_field": (
+        422,
+        lambda text: {"detail": [{"loc": ["body", text], "msg": "bad"}]},
+    ),
     "429": (429, lambda text: {"detail": text}),
     "500": (500, lambda text: {"detail": text}),
 }
