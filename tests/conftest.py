@@ -5,9 +5,14 @@ from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
@@ -17,6 +22,8 @@ from custom_components.podero.const import (
     CONF_API_TOKEN,
     CONF_AUTH_METHOD,
     CONF_BASE_URL,
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
     CONF_ENVIRONMENT,
     CONF_ORG_ID,
     CONF_USER_ID,
@@ -27,7 +34,13 @@ from custom_components.podero.const import (
 from podero_simulator import SIMULATOR, Simulator, create_app
 from podero_simulator.testing import serve
 
-from .helpers import Registered, SimulatedPodero, set_up_every_kind_of_device
+from .helpers import (
+    PlatformSetUp,
+    Registered,
+    SimulatedPodero,
+    set_up_every_kind_of_device,
+    setup_integration,
+)
 from .translation_check import TranslationCheck, watching
 
 # A fixed moment (a Thursday noon in Vienna, winter time) so that simulated readings, and
@@ -126,6 +139,12 @@ async def podero(
 
 
 @pytest.fixture
+def simulator(podero: SimulatedPodero) -> Simulator:
+    """The simulated Podero backend."""
+    return podero.simulator
+
+
+@pytest.fixture
 def config_entry(podero: SimulatedPodero) -> MockConfigEntry:
     """A config entry for the simulator's household, authenticated with the static token."""
     sim = podero.simulator
@@ -142,6 +161,53 @@ def config_entry(podero: SimulatedPodero) -> MockConfigEntry:
             CONF_USER_ID: sim.user_id,
         },
     )
+
+
+@pytest.fixture
+def client_credentials_entry(
+    config_entry: MockConfigEntry, simulator: Simulator
+) -> MockConfigEntry:
+    """The same household's entry, authenticated with OAuth client credentials."""
+    data = {
+        **config_entry.data,
+        CONF_AUTH_METHOD: AuthMethod.CLIENT_CREDENTIALS,
+        CONF_CLIENT_ID: simulator.client_id,
+        CONF_CLIENT_SECRET: simulator.client_secret,
+    }
+    del data[CONF_API_TOKEN]
+    title, unique_id = config_entry.title, config_entry.unique_id
+    return MockConfigEntry(domain=DOMAIN, title=title, unique_id=unique_id, data=data)
+
+
+@pytest.fixture
+def set_up_platforms(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> PlatformSetUp:
+    """Set up the demo entry with only the given platforms, then forget setup's requests."""
+
+    async def set_up(*platforms: Platform) -> None:
+        await setup_integration(hass, config_entry, platforms)
+        simulator.log.clear()
+
+    return set_up
+
+
+@pytest.fixture
+def snapshot_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
+    entity_registry_enabled_by_default: None,
+) -> PlatformSetUp:
+    """Snapshot each entity (disabled ones too) of the given platforms: registry and state."""
+
+    async def set_up_and_snapshot(*platforms: Platform) -> None:
+        await set_up_platforms(*platforms)
+        await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+
+    return set_up_and_snapshot
 
 
 @pytest.fixture

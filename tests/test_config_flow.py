@@ -329,26 +329,6 @@ def mock_setup_entry() -> Generator[AsyncMock]:
         yield mock
 
 
-@pytest.fixture
-def client_credentials_entry(podero: SimulatedPodero) -> MockConfigEntry:
-    """An entry for the demo household authenticated with OAuth client credentials."""
-    sim = podero.simulator
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Peter Schmidt <peter@example.com>",
-        unique_id=f"{sim.org_id}_{sim.user_id}",
-        data={
-            CONF_ENVIRONMENT: Environment.CUSTOM,
-            CONF_BASE_URL: podero.base_url,
-            CONF_AUTH_METHOD: AuthMethod.CLIENT_CREDENTIALS,
-            CONF_CLIENT_ID: sim.client_id,
-            CONF_CLIENT_SECRET: sim.client_secret,
-            CONF_ORG_ID: sim.org_id,
-            CONF_USER_ID: sim.user_id,
-        },
-    )
-
-
 @asynccontextmanager
 async def another_simulator(port: int = 0) -> AsyncIterator[tuple[Simulator, str]]:
     """Serve a second, independent demo simulator (optionally on a given port)."""

@@ -32,7 +32,7 @@ from podero_simulator.devices.electric_vehicle import WEEKDAYS
 from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID, INVERTER_ID, WALLBOX_ID
 from podero_simulator.testing import serve
 
-from .helpers import SimulatedPodero, setup_integration
+from .helpers import SimulatedPodero, device_of, setup_integration
 
 INTEGRATION_DIR = Path(__file__).parent.parent / "custom_components" / DOMAIN
 EV_SWITCH = "switch.tesla_model_3_charge_policy"
@@ -58,11 +58,7 @@ async def loaded_entry(
 
 def ha_device(hass: HomeAssistant, entry: MockConfigEntry, identifier: str) -> str:
     """The Home Assistant device id of a Podero device (or the account)."""
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, identifier), entry.entry_id
-    )
-    assert device is not None
-    return device.id
+    return device_of(hass, entry, identifier).id
 
 
 def account_identifier(podero: SimulatedPodero) -> str:
