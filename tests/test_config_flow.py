@@ -264,11 +264,11 @@ class Flows:
         )
 
     async def to_user_select(
-        self, auth_method: AuthMethod = AuthMethod.API_TOKEN
+        self, auth_method: AuthMethod = AuthMethod.API_TOKEN, **connection: Any
     ) -> ConfigFlowResult:
-        """Run a new flow with valid input up to the `user_select` step."""
+        """Run a new flow with valid input (or this connection) up to the `user_select` step."""
         result = await self.start()
-        result = await self.submit(result, self.connection(auth_method))
+        result = await self.submit(result, self.connection(auth_method, **connection))
         result = await self.submit(result, self.credentials(auth_method))
         assert result["step_id"] == "user_select"
         return result
@@ -430,87 +430,68 @@ async def test_user_step_asks_for_environment_auth_method_and_organisation(
     assert flows.requests() == 0
 
 
-async def test_api_token_flow_creates_entry_for_chosen_user(
-    hass: HomeAssistant, flows: Flows, mock_setup_entry: AsyncMock
+@pytest.mark.parametrize(
+    ("auth_method", "chosen", "title"),
+    [
+        (AuthMethod.API_TOKEN, "user_id", "Peter Schmidt <peter@example.com>"),
+        (
+            AuthMethod.CLIENT_CREDENTIALS,
+            "second_user_id",
+            "Anna Berger <anna@example.com>",
+        ),
+    ],
+    ids=["api_token", "client_credentials"],
+)
+async def test_flow_creates_an_entry_for_the_chosen_user(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    auth_method: AuthMethod,
+    chosen: str,
+    title: str,
 ) -> None:
-    """Token, then a dropdown of the organisation's users; the entry is for the chosen one."""
+    """The method's credentials (secret masked), then the organisation's users to choose from."""
     sim = flows.sim
+    user_id = getattr(sim, chosen)
+    credentials = flows.credentials(auth_method)
     result = await flows.start()
 
-    result = await flows.submit(result, flows.connection(AuthMethod.API_TOKEN))
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "api_token"
-    assert result["errors"] == {}
-    assert list(fields(result)) == [CONF_API_TOKEN]
-    assert fields(result)[CONF_API_TOKEN]["selector"]["text"]["type"] == "password"
+    result = await flows.submit(result, flows.connection(auth_method))
+    assert_form_errors(result, auth_method.value, {})
+    assert list(fields(result)) == list(credentials)
+    secret = fields(result)[list(credentials)[-1]]
+    assert secret["selector"]["text"]["type"] == "password"
     assert flows.requests() == 0
 
-    result = await flows.submit(result, {CONF_API_TOKEN: sim.static_token})
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user_select"
-    assert result["errors"] == {}
+    result = await flows.submit(result, credentials)
+    assert_form_errors(result, "user_select", {})
+    assert flows.requests_to(TOKEN_ROUTE) == (
+        auth_method is AuthMethod.CLIENT_CREDENTIALS
+    )
     # The deleted tenant of the demo organisation is not offered.
     assert user_options(result) == [
         {"value": sim.user_id, "label": "Peter Schmidt <peter@example.com>"},
         {"value": sim.second_user_id, "label": "Anna Berger <anna@example.com>"},
     ]
 
-    result = await flows.submit(result, {CONF_USER_ID: sim.user_id})
+    result = await flows.submit(result, {CONF_USER_ID: user_id})
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Peter Schmidt <peter@example.com>"
+    assert result["title"] == title
     assert result["data"] == {
         CONF_ENVIRONMENT: Environment.CUSTOM,
         CONF_BASE_URL: flows.podero.base_url,
-        CONF_AUTH_METHOD: AuthMethod.API_TOKEN,
-        CONF_API_TOKEN: sim.static_token,
+        CONF_AUTH_METHOD: auth_method,
+        **credentials,
         CONF_ORG_ID: sim.org_id,
-        CONF_USER_ID: sim.user_id,
+        CONF_USER_ID: user_id,
     }
-    assert result["result"].unique_id == f"{sim.org_id}_{sim.user_id}"
+    assert result["result"].unique_id == f"{sim.org_id}_{user_id}"
     assert result["result"].options == {}
     assert len(mock_setup_entry.mock_calls) == 1
     # The chosen user's devices were read once to prove access.
     assert flows.requests_to(HEAT_PUMPS_ROUTE) == 1
-
-
-async def test_client_credentials_flow_creates_entry_for_chosen_user(
-    hass: HomeAssistant, flows: Flows, mock_setup_entry: AsyncMock
-) -> None:
-    """Client id and secret, then the dropdown; here the second user of the list is chosen."""
-    sim = flows.sim
-    result = await flows.start()
-
-    result = await flows.submit(result, flows.connection(AuthMethod.CLIENT_CREDENTIALS))
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "client_credentials"
-    assert list(fields(result)) == [CONF_CLIENT_ID, CONF_CLIENT_SECRET]
-    assert fields(result)[CONF_CLIENT_SECRET]["selector"]["text"]["type"] == "password"
-
-    result = await flows.submit(
-        result,
-        {CONF_CLIENT_ID: sim.client_id, CONF_CLIENT_SECRET: sim.client_secret},
-    )
-    assert result["step_id"] == "user_select"
-    assert flows.requests_to(TOKEN_ROUTE) == 1
-
-    result = await flows.submit(result, {CONF_USER_ID: sim.second_user_id})
-    await hass.async_block_till_done()
-
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Anna Berger <anna@example.com>"
-    assert result["data"] == {
-        CONF_ENVIRONMENT: Environment.CUSTOM,
-        CONF_BASE_URL: flows.podero.base_url,
-        CONF_AUTH_METHOD: AuthMethod.CLIENT_CREDENTIALS,
-        CONF_CLIENT_ID: sim.client_id,
-        CONF_CLIENT_SECRET: sim.client_secret,
-        CONF_ORG_ID: sim.org_id,
-        CONF_USER_ID: sim.second_user_id,
-    }
-    assert result["result"].unique_id == f"{sim.org_id}_{sim.second_user_id}"
-    assert len(mock_setup_entry.mock_calls) == 1
 
 
 @pytest.mark.parametrize(
@@ -524,15 +505,9 @@ async def test_fixed_environment_uses_its_own_url(
     sim = flows.sim
     users = [organisation_user(sim.user_id, "Peter", "peter@example.com")]
     with podero_elsewhere(users) as (list_users, list_devices):
-        result = await flows.start()
-        result = await flows.submit(
-            result,
-            flows.connection(
-                environment=environment, base_url="http://ignored.example"
-            ),
+        result = await flows.to_user_select(
+            environment=environment, base_url="http://ignored.example"
         )
-        assert result["step_id"] == "api_token"
-        result = await flows.submit(result, {CONF_API_TOKEN: sim.static_token})
         assert user_options(result) == [
             {"value": sim.user_id, "label": "Peter <peter@example.com>"}
         ]
@@ -555,22 +530,15 @@ async def test_fixed_environment_uses_its_own_url(
 async def test_typed_connection_is_stored_in_canonical_form(
     flows: Flows, mock_setup_entry: AsyncMock
 ) -> None:
-    """A custom URL and an organisation id are stored, and used, trimmed and canonical.
-
-    The URL as the validator's scheme://host[:port]; the id, and so the unique id, in
-    lower case.
-    """
+    """A typed URL (as scheme://host[:port]) and organisation id (lower case) are stored canonical."""
     sim = flows.sim
     users = [organisation_user(sim.user_id, "Peter", "peter@example.com")]
-    typed = flows.connection(
-        base_url="  HTTPS://Podero.Example.COM:8443/  ",
-        org_id=f"  {sim.org_id.upper()} ",
-    )
+    typed = {
+        "base_url": "  HTTPS://Podero.Example.COM:8443/  ",
+        "org_id": f"  {sim.org_id.upper()} ",
+    }
     with podero_elsewhere(users) as (list_users, _):
-        result = await flows.start()
-        result = await flows.submit(result, typed)
-        assert result["step_id"] == "api_token"
-        result = await flows.finish(result)
+        result = await flows.finish(await flows.to_user_select(**typed))
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     stored = "https://podero.example.com:8443"
@@ -799,9 +767,7 @@ async def test_deleted_users_are_not_offered(
         ),
     ]
     with podero_elsewhere(users):
-        result = await flows.start()
-        result = await flows.submit(result, flows.connection())
-        result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+        result = await flows.to_user_select()
 
     assert user_options(result) == [
         {"value": sim.user_id, "label": "Peter <peter@example.com>"}
@@ -816,14 +782,9 @@ async def test_listing_forbidden_asks_for_the_user_id(
 ) -> None:
     """Credentials that may not list users get a text field; the typed user is checked."""
     sim = flows.sim
-    result = await flows.start()
-    result = await flows.submit(result, flows.connection())
+    result = await flows.to_user_select()
 
-    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
-
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user_select"
-    assert result["errors"] == {}
+    assert_form_errors(result, "user_select", {})
     assert user_options(result) is None
     assert fields(result)[CONF_USER_ID]["required"] is True
     assert listing_forbidden.call_count == 1
@@ -843,11 +804,8 @@ async def test_organisation_without_active_users_asks_for_the_user_id(
 ) -> None:
     """An empty user list also gets the text field instead of an empty dropdown."""
     with podero_elsewhere([]):
-        result = await flows.start()
-        result = await flows.submit(result, flows.connection())
-        result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+        result = await flows.to_user_select()
 
-    assert result["step_id"] == "user_select"
     assert user_options(result) is None
 
 
@@ -861,9 +819,7 @@ async def test_typed_user_id_must_be_a_uuid(
     listing_forbidden: AsyncMock,
 ) -> None:
     """A typed user id that is not a UUID is refused before any request; a good one works."""
-    result = await flows.start()
-    result = await flows.submit(result, flows.connection())
-    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+    result = await flows.to_user_select()
     before = flows.requests()
 
     result = await flows.submit(result, {CONF_USER_ID: NOT_A_UUID})
@@ -896,10 +852,7 @@ async def test_user_of_an_organisation_the_credentials_do_not_belong_to_is_forbi
 ) -> None:
     """Another organisation's id: listing is refused (403), so is its user, until access is granted."""
     sim = flows.sim
-    result = await flows.start()
-    result = await flows.submit(result, flows.connection(org_id=sim.other_org_id))
-    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
-    assert result["step_id"] == "user_select"
+    result = await flows.to_user_select(org_id=sim.other_org_id)
     assert user_options(result) is None
     assert sim.requests()[-1]["status"] == 403
 
@@ -990,34 +943,28 @@ async def test_another_user_of_the_same_organisation_can_be_added(
 # --- reauthentication --------------------------------------------------------------------------
 
 
-async def test_reauth_asks_for_a_new_token_naming_the_entry(
-    hass: HomeAssistant, flows: Flows, config_entry: MockConfigEntry
+@pytest.mark.parametrize("entry_fixture", ["config_entry", "client_credentials_entry"])
+async def test_reauth_asks_for_the_entry_s_credentials_naming_it(
+    hass: HomeAssistant,
+    flows: Flows,
+    request: pytest.FixtureRequest,
+    entry_fixture: str,
 ) -> None:
-    """The reauth form of a token entry asks for a token only, and names the entry."""
-    config_entry.add_to_hass(hass)
+    """The form asks for the entry's kind of credentials; only a client id is shown again."""
+    entry: MockConfigEntry = request.getfixturevalue(entry_fixture)
+    entry.add_to_hass(hass)
+    credentials = flows.credentials(entry.data[CONF_AUTH_METHOD])
 
-    result = await flows.start_reauth(config_entry)
+    result = await flows.start_reauth(entry)
 
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reauth_confirm"
-    assert result["errors"] == {}
-    assert list(fields(result)) == [CONF_API_TOKEN]
-    assert suggested(result) == {}
+    assert_form_errors(result, "reauth_confirm", {})
+    assert list(fields(result)) == list(credentials)
+    secrets = (CONF_API_TOKEN, CONF_CLIENT_SECRET)
+    assert suggested(result) == {
+        k: v for k, v in credentials.items() if k not in secrets
+    }
     assert result["description_placeholders"] == {"name": "Peter Schmidt"}
     assert flows.requests() == 0
-
-
-async def test_reauth_of_client_credentials_prefills_only_the_client_id(
-    hass: HomeAssistant, flows: Flows, client_credentials_entry: MockConfigEntry
-) -> None:
-    """The client id is shown again for convenience; the secret never is."""
-    client_credentials_entry.add_to_hass(hass)
-
-    result = await flows.start_reauth(client_credentials_entry)
-
-    assert result["step_id"] == "reauth_confirm"
-    assert list(fields(result)) == [CONF_CLIENT_ID, CONF_CLIENT_SECRET]
-    assert suggested(result) == {CONF_CLIENT_ID: flows.sim.client_id}
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 from awesomeversion import AwesomeVersion, AwesomeVersionStrategy
 import hass_frontend
-from homeassistant.const import MAJOR_VERSION, MINOR_VERSION, __version__ as HA_VERSION
+from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import validate_selector
 from homeassistant.setup import async_setup_component
@@ -93,20 +93,7 @@ REQUIRED_MANIFEST_KEYS = frozenset(
         "issue_tracker",
     }
 )
-HACS_KEYS = frozenset(
-    {
-        "name",
-        "content_in_root",
-        "zip_release",
-        "filename",
-        "hide_default_branch",
-        "homeassistant",
-        "hacs",
-        "persistent_directory",
-        "render_readme",
-        "country",
-    }
-)
+# The keys of HACS's schema for hacs.json, and the type of each.
 HACS_TYPES: dict[str, type | tuple[type, ...]] = {
     "name": str,
     "content_in_root": bool,
@@ -152,11 +139,6 @@ def test_manifest_domain_is_the_directory_name() -> None:
     assert MANIFEST["domain"] == INTEGRATION.name == DOMAIN
 
 
-def test_manifest_name_is_podero() -> None:
-    """The integration is called Podero."""
-    assert MANIFEST["name"] == "Podero"
-
-
 def test_manifest_version_is_semantic() -> None:
     """The version is a semantic version (MAJOR.MINOR.PATCH), as HACS and hassfest parse it."""
     version = MANIFEST["version"]
@@ -168,19 +150,20 @@ def test_manifest_version_is_semantic() -> None:
     )
 
 
-def test_manifest_declares_a_config_flow() -> None:
-    """The integration is set up from the UI."""
-    assert MANIFEST["config_flow"] is True
-
-
-def test_manifest_iot_class_is_cloud_polling() -> None:
-    """Podero is a cloud service that the integration polls."""
-    assert MANIFEST["iot_class"] == "cloud_polling"
-
-
-def test_manifest_integration_type_is_hub() -> None:
-    """One entry (an account) brings many devices: a hub."""
-    assert MANIFEST["integration_type"] == "hub"
+@pytest.mark.parametrize(
+    ("document", "key", "value"),
+    [
+        (MANIFEST, "name", "Podero"),
+        (MANIFEST, "config_flow", True),  # set up from the UI
+        (MANIFEST, "iot_class", "cloud_polling"),  # a cloud service, polled
+        (MANIFEST, "integration_type", "hub"),  # one account brings many devices
+        (HACS, "render_readme", True),  # the README is the integration's page in HACS
+    ],
+    ids=["name", "config_flow", "iot_class", "integration_type", "hacs-render_readme"],
+)
+def test_metadata_values(document: dict[str, Any], key: str, value: object) -> None:
+    """The values (and JSON types) this integration must have in manifest.json and hacs.json."""
+    assert (document[key], type(document[key])) == (value, type(value))
 
 
 @pytest.mark.parametrize("key", ["documentation", "issue_tracker"])
@@ -242,7 +225,7 @@ def test_manifest_keys_are_sorted_as_hassfest_requires() -> None:
 
 def test_hacs_json_has_only_keys_hacs_allows() -> None:
     """hacs.json uses only keys of HACS's schema for it."""
-    assert HACS.keys() - HACS_KEYS == set()
+    assert HACS.keys() - HACS_TYPES.keys() == set()
 
 
 def test_hacs_json_names_the_integration() -> None:
@@ -261,24 +244,12 @@ def test_hacs_json_values_have_the_types_hacs_expects() -> None:
     assert wrong == {}
 
 
-def test_hacs_minimum_home_assistant_is_not_newer_than_the_tested_one() -> None:
-    """The minimum Home Assistant in hacs.json is a version no newer than the tests run on."""
-    minimum = AwesomeVersion(HACS["homeassistant"])
-    assert minimum.valid
-    assert minimum <= AwesomeVersion(HA_VERSION)
-
-
 def test_hacs_minimum_home_assistant_is_the_tested_release() -> None:
     """The minimum is the first release of the Home Assistant line the tests run on.
 
     Nothing older is tested, so nothing older is claimed; patch releases of that line are.
     """
     assert HACS["homeassistant"] == f"{MAJOR_VERSION}.{MINOR_VERSION}.0"
-
-
-def test_hacs_renders_the_readme() -> None:
-    """HACS shows the repository's README as the integration's page."""
-    assert HACS["render_readme"] is True
 
 
 def test_repository_has_a_readme_for_hacs_to_render() -> None:
