@@ -50,10 +50,7 @@ FROZEN_NOW = "2026-01-15T11:00:00+00:00"
 
 @pytest.fixture(autouse=True)
 def check_translations() -> Generator[TranslationCheck]:
-    """Fail a test in which the integration uses a string en.json lacks (translation_check).
-
-    Set up before `hass`, so it also watches what happens while Home Assistant stops.
-    """
+    """Fail a test whose integration uses a string en.json lacks, while HA runs and stops."""
     check = TranslationCheck()
     with watching(check):
         yield check
@@ -65,10 +62,7 @@ def check_translations() -> Generator[TranslationCheck]:
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
-    """Let Home Assistant load custom_components.podero in every test.
-
-    A test with the in-memory recorder must create it before `hass`, so it comes first.
-    """
+    """Let Home Assistant load custom_components.podero (after the recorder, if any)."""
     if "recorder_mock" in request.fixturenames:
         request.getfixturevalue("recorder_mock")
     request.getfixturevalue("enable_custom_integrations")
@@ -76,11 +70,7 @@ def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(autouse=True)
 def energy_history_off(request: pytest.FixtureRequest) -> Generator[None]:
-    """Keep the hourly energy-history job out of tests that are not about it.
-
-    It runs in the background and would add requests to every test that counts them;
-    tests marked `energy_history` run it.
-    """
+    """Keep the hourly energy-history job (and its requests) out of unmarked tests."""
     if request.node.get_closest_marker("energy_history"):
         yield
         return
@@ -218,8 +208,5 @@ async def registered(
     freezer: FrozenDateTimeFactory,
     entity_registry_enabled_by_default: None,
 ) -> Registered:
-    """Every entity and device name the integration registers, in every naming case.
-
-    Mark the test `energy_history` to include the energy figures' entities.
-    """
+    """Every entity and device name registered in every naming case (energy: mark the test)."""
     return await set_up_every_kind_of_device(hass, podero, config_entry, freezer)

@@ -155,11 +155,7 @@ async def set_up_every_kind_of_device(
     entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> Registered:
-    """Set up the demo household plus a device of each kind in each naming case.
-
-    Every entity is there if the test enables `entity_registry_enabled_by_default` and is
-    marked `energy_history` (the energy figures' entities come with its first run).
-    """
+    """Set up the demo household plus a device of each kind in each naming case."""
     sim = podero.simulator
     for kind in KINDS:
         for manufacturer, model in NAMING_CASES:

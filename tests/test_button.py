@@ -138,10 +138,7 @@ async def test_boost_follow_up_is_one_read_every_3_s_for_a_minute(
     frozen_time: FrozenDateTimeFactory,
     presses: list[str],
 ) -> None:
-    """A boost stuck in `requested` is read 20 times in 60 s, then no more.
-
-    Cancelling right after Charge now does not start a second follow-up next to the first.
-    """
+    """A boost stuck in `requested` is read 20 times in 60 s, then no more (one follow-up)."""
     await set_up_platforms(Platform.BUTTON, Platform.SENSOR)
     for button in presses:
         await press(hass, button)
@@ -236,10 +233,7 @@ async def test_a_boost_podero_refuses_is_explained_and_not_followed(
     key: str,
     shown: str,
 ) -> None:
-    """Podero's 409 (already charging, fully charged) is a friendly message; no follow-up.
-
-    This is where a refused write (409) is specified for every platform.
-    """
+    """A 409 (already charging, full) is explained and not followed up (every platform's 409)."""
     prepare(simulator, device_id)
     await set_up_platforms(Platform.BUTTON, Platform.SENSOR)
 

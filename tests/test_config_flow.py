@@ -153,10 +153,7 @@ def assert_form_errors(
 
 
 def assert_no_secrets(result: ConfigFlowResult, secrets: tuple[str, ...]) -> None:
-    """Assert no secret shows in a result: title, placeholders, errors or pre-filled fields.
-
-    Only the data of a created entry may (and must) hold the credentials.
-    """
+    """Assert no secret shows in a result; only a created entry's data may hold them."""
     shown = {
         key: value
         for key, value in result.items()
@@ -355,11 +352,7 @@ def organisation_user(
 def podero_elsewhere(
     users: list[OrganisationUser],
 ) -> Iterator[tuple[AsyncMock, AsyncMock]]:
-    """Stand in for a Podero the tests cannot reach (the real hosts, another address).
-
-    Yields the mocks of `list_users` and `list_devices`; their first argument is the client,
-    which tells where the flow would have sent the request.
-    """
+    """Mock `list_users` and `list_devices` of a Podero the tests cannot reach (real hosts)."""
     with (
         patch.object(
             PoderoClient, "list_users", autospec=True, return_value=users
@@ -904,11 +897,7 @@ async def test_same_account_twice_is_already_configured(
 async def test_same_account_in_two_open_flows_aborts_with_a_translated_reason(
     hass: HomeAssistant, flows: Flows
 ) -> None:
-    """A flow left open at the user choice (here after an error) blocks a second one.
-
-    Home Assistant aborts the second flow with `already_in_progress`; the reason needs a
-    translation, or the user sees the bare key.
-    """
+    """A flow left open at the user choice blocks a second with a translated reason."""
     first = await flows.to_user_select()
     flows.sim.faults.script("5xx", 1, HEAT_PUMPS_ROUTE, status=503)
     first = await flows.submit(first, {CONF_USER_ID: flows.sim.user_id})

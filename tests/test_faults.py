@@ -164,10 +164,7 @@ async def test_type_failing_at_start_up_is_retried_at_the_next_refresh(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A list that fails while Home Assistant starts is logged, and asked again 5 min later.
-
-    Without the retry, a type that was never read would wait for the next discovery.
-    """
+    """A list failing at start-up is logged and asked again 5 min later, not at discovery."""
     podero.simulator.faults.script("5xx", count=1, match=HEAT_PUMPS, status=503)
     await setup_integration(hass, config_entry)
 

@@ -159,11 +159,7 @@ async def test_a_device_that_may_still_exist_cannot_be_removed(
     identifier: str,
     failing: str | None,
 ) -> None:
-    """Removing what Podero lists is refused: it would only come back.
-
-    The account holds the charging settings while there is an EV or a wallbox, and an
-    appliance whose list currently fails may still exist.
-    """
+    """What Podero lists (or may, while its list fails) cannot be removed: it would come back."""
     if failing is not None:
         podero.simulator.faults.script("5xx", None, f"GET {USER_ROUTE}/{failing}")
         await refresh_devices(loaded_entry)

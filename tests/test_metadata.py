@@ -245,10 +245,7 @@ def test_hacs_json_values_have_the_types_hacs_expects() -> None:
 
 
 def test_hacs_minimum_home_assistant_is_the_tested_release() -> None:
-    """The minimum is the first release of the Home Assistant line the tests run on.
-
-    Nothing older is tested, so nothing older is claimed; patch releases of that line are.
-    """
+    """The minimum is the first release of the tested Home Assistant line: nothing older."""
     assert HACS["homeassistant"] == f"{MAJOR_VERSION}.{MINOR_VERSION}.0"
 
 
@@ -377,12 +374,7 @@ def test_every_action_and_only_an_action_has_an_icon() -> None:
 async def test_entities_without_a_device_class_have_an_icon(
     registered: Registered,
 ) -> None:
-    """An entity needs a default icon in icons.json unless something else gives it one.
-
-    An entity without its own `icon` and without a device class, or with only the enum device
-    class (which has no icon of its own), needs entity.<platform>.<key>.default. Other device
-    classes come with the frontend's icons.
-    """
+    """An entity without its own icon and a device class (enum has none) needs a default."""
     missing = {
         f"{entry.domain}.{entry.translation_key}"
         for entry in registered.entities

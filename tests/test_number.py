@@ -118,11 +118,7 @@ async def test_setting_a_value_is_written_through(
     setting: Setting,
     value: int,
 ) -> None:
-    """A new value is one PUT, shown as soon as the call returns and stored at Podero.
-
-    Equal battery limits are a valid (if narrow) window, and HEMS thresholds that add up to
-    exactly Podero's 1000 W band (700 W export with the demo's 300 W import) are accepted.
-    """
+    """A new value is one PUT, shown at once and stored (equal limits, a 1000 W band: valid)."""
     await set_up_platforms(Platform.NUMBER)
     assert shown(hass, setting) != value
 
@@ -187,10 +183,7 @@ async def test_values_podero_would_refuse_are_refused_locally(
     key: str,
     placeholders: dict[str, str],
 ) -> None:
-    """Limits that would cross, or thresholds short of the 1000 W band, are never sent.
-
-    The battery window is 20..90 %; the HEMS thresholds are 700 W export, 300 W import.
-    """
+    """Limits (20..90 %) that would cross, or thresholds short of 1000 W, are never sent."""
     simulator.world.users[simulator.user_id].charging.min_export_to_start_w = 700
     await set_up_platforms(Platform.NUMBER)
     before = shown(hass, setting)
@@ -208,10 +201,7 @@ async def test_values_podero_would_refuse_are_refused_locally(
 async def test_value_podero_rejects_keeps_what_podero_has(
     hass: HomeAssistant, set_up_platforms: PlatformSetUp, simulator: Simulator
 ) -> None:
-    """A 422 (here: the maximum was lowered elsewhere) becomes a translated rejection.
-
-    Podero rejecting a written value is specified here for every platform.
-    """
+    """A 422 (maximum lowered elsewhere) is a translated rejection (for every platform)."""
     await set_up_platforms(Platform.NUMBER)
     simulator.update_device(INVERTER_ID, {"max_battery_charge": 50})
 

@@ -230,10 +230,7 @@ async def test_missing_reading_shows_unknown(
     simulator: Simulator,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A reading left out of the payload altogether is unknown.
-
-    The simulator cannot drop a key, so the EV's payload is trimmed here.
-    """
+    """A reading left out of the payload (trimmed here: the simulator cannot) is unknown."""
     vehicle = simulator.device(EV_ID)
     full = vehicle.specific
     monkeypatch.setattr(
