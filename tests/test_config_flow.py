@@ -1,17 +1,11 @@
 """The config flow: connection, credentials, user choice, reauth, reconfigure and options.
 
-Flows talk to the Podero simulator over real HTTP on 127.0.0.1. `PoderoClient` is patched only
-for answers the simulator cannot give (the real production/sandbox hosts, a 403 on listing users,
-a list that contains deleted users).
-
-Each form error is checked with one bad value; which URLs and ids are refused is specified by
-the validators' tests (tests/api/test_validation.py), which statuses and failures are connection
-trouble by the client's (tests/api). Only the credential rule, which lives in the flow, has its
-cases here.
-
-Every flow step goes through `Flows.submit`, which checks what Home Assistant would show: every
-error key and abort reason has an English translation, and no secret (API token, client secret)
-appears anywhere in a result except the data of a created entry.
+Flows talk to the simulator over real HTTP; `PoderoClient` is patched only for answers it cannot
+give (the real hosts, a 403 on listing users, deleted users in the list). Each form error is
+checked with one bad value: which URLs, ids and statuses are refused is specified in tests/api;
+only the credential rule, which lives in the flow, has its cases here. Every step goes through
+`Flows.submit`, which checks that each error and abort reason is translated and that no secret
+appears in a result except in a created entry's data.
 """
 
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
@@ -709,9 +703,7 @@ async def test_credentials_are_stored_without_surrounding_whitespace(
 
 
 async def test_stopped_server_is_cannot_connect_until_it_is_back(
-    hass: HomeAssistant,
-    flows: Flows,
-    mock_setup_entry: AsyncMock,
+    flows: Flows, mock_setup_entry: AsyncMock
 ) -> None:
     """Connection refused is cannot_connect; once the server runs again the flow succeeds."""
     async with another_simulator() as (_, base_url):

@@ -156,10 +156,7 @@ async def test_device_that_disappears_is_removed_and_comes_back_once(
 
 
 async def test_unchanged_refresh_writes_no_state(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
     """When Podero reports the same values, no entity writes a new state."""
     await setup_integration(hass, config_entry)
@@ -176,7 +173,7 @@ async def test_unchanged_refresh_writes_no_state(
 
 
 async def test_a_write_during_a_refresh_is_not_undone_by_it(
-    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
+    hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
     """A read that left before the write reached Podero must not bring the old value back."""
     await setup_integration(hass, config_entry)
@@ -280,10 +277,7 @@ async def test_a_rejected_charging_config_at_setup_asks_for_new_credentials(
 
 
 async def test_a_programming_error_fails_its_type_loudly(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    config_entry: MockConfigEntry,
-    caplog: pytest.LogCaptureFixture,
+    hass: HomeAssistant, config_entry: MockConfigEntry, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A bug is not passed off as an API failure: its type's refresh fails with a traceback."""
     await setup_integration(hass, config_entry)

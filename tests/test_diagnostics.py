@@ -122,7 +122,6 @@ async def test_device_diagnostics(
 
 async def test_device_diagnostics_of_a_device_podero_no_longer_lists(
     hass: HomeAssistant,
-    podero: SimulatedPodero,
     config_entry: MockConfigEntry,
     hass_client: ClientSessionGenerator,
 ) -> None:
@@ -145,7 +144,6 @@ async def test_diagnostics_show_scheduled_resumes_and_unavailable_types(
     podero: SimulatedPodero,
     config_entry: MockConfigEntry,
     hass_client: ClientSessionGenerator,
-    frozen_time: Any,
 ) -> None:
     """A pending resume and a device type whose list fails are part of the picture."""
     await setup_integration(hass, config_entry, [Platform.SWITCH])

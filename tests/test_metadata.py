@@ -1,15 +1,8 @@
 """The integration's metadata, checked the way hassfest and HACS check it, as far as works offline.
 
-- manifest.json against hassfest's rules for custom integrations (allowed keys, types, key order)
-  and the keys HACS requires, with the values this integration must have;
-- hacs.json against the keys HACS's schema allows, and its minimum Home Assistant version
-  against the version the tests run on;
-- services.yaml against the actions and fields the integration registers, and its selectors
-  against Home Assistant's own selector schemas;
-- icons.json (Home Assistant's icon translations) against the actions and the entities the
-  integration registers, and the frontend's Material Design Icons.
-
-The strings of all this are checked in test_translations.py.
+manifest.json, hacs.json, services.yaml and icons.json against those tools' rules, Home
+Assistant's selector schemas and icons, and what the integration registers; their strings are
+checked in test_translations.py.
 """
 
 import json

@@ -9,7 +9,6 @@ import copy
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -236,10 +235,7 @@ async def test_set_charge_policy_with_enable_false_and_new_days(
 
 
 async def test_get_charge_policy_returns_the_weekly_plan(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    snapshot: SnapshotAssertion,
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, snapshot: SnapshotAssertion
 ) -> None:
     """The response lists each vehicle under its Home Assistant device id."""
     ev = ha_device(hass, loaded_entry, EV_ID)
@@ -251,7 +247,7 @@ async def test_get_charge_policy_returns_the_weekly_plan(
 
 
 async def test_get_charge_policy_shows_a_change(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
     """What set_charge_policy wrote is what get_charge_policy reads back."""
     ev = ha_device(hass, loaded_entry, EV_ID)
@@ -610,10 +606,7 @@ async def test_api_failures_reach_the_caller_translated(
 
 
 async def test_an_action_that_times_out_raises_a_translated_error(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
 ) -> None:
     """When Podero does not answer, the caller gets `timeout` once the client gives up."""
     sim = podero.simulator
