@@ -5,9 +5,14 @@ from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
@@ -17,6 +22,8 @@ from custom_components.podero.const import (
     CONF_API_TOKEN,
     CONF_AUTH_METHOD,
     CONF_BASE_URL,
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
     CONF_ENVIRONMENT,
     CONF_ORG_ID,
     CONF_USER_ID,
@@ -27,7 +34,13 @@ from custom_components.podero.const import (
 from podero_simulator import SIMULATOR, Simulator, create_app
 from podero_simulator.testing import serve
 
-from .helpers import Registered, SimulatedPodero, set_up_every_kind_of_device
+from .helpers import (
+    PlatformSetUp,
+    Registered,
+    SimulatedPodero,
+    set_up_every_kind_of_device,
+    setup_integration,
+)
 from .translation_check import TranslationCheck, watching
 
 # A fixed moment (a Thursday noon in Vienna, winter time) so that simulated readings, and
@@ -37,10 +50,7 @@ FROZEN_NOW = "2026-01-15T11:00:00+00:00"
 
 @pytest.fixture(autouse=True)
 def check_translations() -> Generator[TranslationCheck]:
-    """Fail a test in which the integration uses a string en.json lacks (translation_check).
-
-    Set up before `hass`, so it also watches what happens while Home Assistant stops.
-    """
+    """Fail a test whose integration uses a string en.json lacks, while HA runs and stops."""
     check = TranslationCheck()
     with watching(check):
         yield check
@@ -52,10 +62,7 @@ def check_translations() -> Generator[TranslationCheck]:
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
-    """Let Home Assistant load custom_components.podero in every test.
-
-    A test with the in-memory recorder must create it before `hass`, so it comes first.
-    """
+    """Let Home Assistant load custom_components.podero (after the recorder, if any)."""
     if "recorder_mock" in request.fixturenames:
         request.getfixturevalue("recorder_mock")
     request.getfixturevalue("enable_custom_integrations")
@@ -63,11 +70,7 @@ def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(autouse=True)
 def energy_history_off(request: pytest.FixtureRequest) -> Generator[None]:
-    """Keep the hourly energy-history job out of tests that are not about it.
-
-    It runs in the background and would add requests to every test that counts them;
-    tests marked `energy_history` run it.
-    """
+    """Keep the hourly energy-history job (and its requests) out of unmarked tests."""
     if request.node.get_closest_marker("energy_history"):
         yield
         return
@@ -126,6 +129,12 @@ async def podero(
 
 
 @pytest.fixture
+def simulator(podero: SimulatedPodero) -> Simulator:
+    """The simulated Podero backend."""
+    return podero.simulator
+
+
+@pytest.fixture
 def config_entry(podero: SimulatedPodero) -> MockConfigEntry:
     """A config entry for the simulator's household, authenticated with the static token."""
     sim = podero.simulator
@@ -145,6 +154,53 @@ def config_entry(podero: SimulatedPodero) -> MockConfigEntry:
 
 
 @pytest.fixture
+def client_credentials_entry(
+    config_entry: MockConfigEntry, simulator: Simulator
+) -> MockConfigEntry:
+    """The same household's entry, authenticated with OAuth client credentials."""
+    data = {
+        **config_entry.data,
+        CONF_AUTH_METHOD: AuthMethod.CLIENT_CREDENTIALS,
+        CONF_CLIENT_ID: simulator.client_id,
+        CONF_CLIENT_SECRET: simulator.client_secret,
+    }
+    del data[CONF_API_TOKEN]
+    title, unique_id = config_entry.title, config_entry.unique_id
+    return MockConfigEntry(domain=DOMAIN, title=title, unique_id=unique_id, data=data)
+
+
+@pytest.fixture
+def set_up_platforms(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+) -> PlatformSetUp:
+    """Set up the demo entry with only the given platforms, then forget setup's requests."""
+
+    async def set_up(*platforms: Platform) -> None:
+        await setup_integration(hass, config_entry, platforms)
+        simulator.log.clear()
+
+    return set_up
+
+
+@pytest.fixture
+def snapshot_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
+    entity_registry_enabled_by_default: None,
+) -> PlatformSetUp:
+    """Snapshot each entity (disabled ones too) of the given platforms: registry and state."""
+
+    async def set_up_and_snapshot(*platforms: Platform) -> None:
+        await set_up_platforms(*platforms)
+        await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+
+    return set_up_and_snapshot
+
+
+@pytest.fixture
 async def registered(
     hass: HomeAssistant,
     podero: SimulatedPodero,
@@ -152,8 +208,5 @@ async def registered(
     freezer: FrozenDateTimeFactory,
     entity_registry_enabled_by_default: None,
 ) -> Registered:
-    """Every entity and device name the integration registers, in every naming case.
-
-    Mark the test `energy_history` to include the energy figures' entities.
-    """
+    """Every entity and device name registered in every naming case (energy: mark the test)."""
     return await set_up_every_kind_of_device(hass, podero, config_entry, freezer)

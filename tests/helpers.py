@@ -1,7 +1,7 @@
 """Helpers shared by the tests."""
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -17,9 +17,44 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.podero.const import HISTORY_FIRST_RUN
+from custom_components.podero.const import DOMAIN, HISTORY_FIRST_RUN
 from podero_simulator import Simulator
-from podero_simulator.scenarios import KINDS
+from podero_simulator.scenarios import KINDS, ORG_ID, USER_ID
+
+# The demo household's resources at Podero, as request paths and as fault-script routes.
+USER_PATH = f"/api/partners/v2.0/org/{ORG_ID}/users/{USER_ID}"
+USER_ROUTE = "/api/partners/v2.0/org/{org}/users/{user}"
+# Entities of the demo household that several modules act on.
+HEAT_PUMP_SWITCH = "switch.nibe_heat_pump_smart_optimization"
+EV_SWITCH = "switch.tesla_model_3_smart_optimization"
+EV_CHARGE_NOW = "button.tesla_model_3_charge_now"
+EV_BATTERY = "sensor.tesla_model_3_battery"
+
+# `set_up_platforms` and `snapshot_entities` (conftest.py): called with the platforms to load.
+type PlatformSetUp = Callable[..., Awaitable[None]]
+
+
+def requests_made(simulator: Simulator) -> list[tuple[str, str]]:
+    """Method and path of every API request since the log was last cleared."""
+    return [(entry["method"], entry["path"]) for entry in simulator.requests()]
+
+
+def find_device(
+    hass: HomeAssistant, entry: MockConfigEntry, identifier: str
+) -> dr.DeviceEntry | None:
+    """The entry's registry device for a Podero id (or the account's identifier), if any."""
+    return dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, identifier), entry.entry_id
+    )
+
+
+def device_of(
+    hass: HomeAssistant, entry: MockConfigEntry, identifier: str
+) -> dr.DeviceEntry:
+    """Like find_device, for a device that must be registered."""
+    device = find_device(hass, entry, identifier)
+    assert device is not None
+    return device
 
 
 def pause_store_key(entry_id: str) -> str:
@@ -120,11 +155,7 @@ async def set_up_every_kind_of_device(
     entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> Registered:
-    """Set up the demo household plus a device of each kind in each naming case.
-
-    Every entity is there if the test enables `entity_registry_enabled_by_default` and is
-    marked `energy_history` (the energy figures' entities come with its first run).
-    """
+    """Set up the demo household plus a device of each kind in each naming case."""
     sim = podero.simulator
     for kind in KINDS:
         for manufacturer, model in NAMING_CASES:

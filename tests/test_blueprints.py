@@ -175,19 +175,17 @@ async def home(
     frozen_time: FrozenDateTimeFactory,
     request: pytest.FixtureRequest,
 ) -> AsyncIterator[Home]:
-    """Home Assistant in Vienna at FROZEN_NOW; triggers and calendars removed at the end.
+    """Home Assistant in Vienna at FROZEN_NOW; Podero's actions recorded with their moment.
 
-    Podero's pause/resume and button presses are recorded instead of run (like
-    async_mock_service, plus the moment, which also orders calls across actions), unless
-    the test runs the real integration (asks for `loaded_entry`).
+    Unless the test runs the real integration (asks for `loaded_entry`), pause/resume and
+    button presses are recorded instead of run, like async_mock_service.
     """
     await hass.config.async_set_time_zone("Europe/Vienna")
     home = Home(hass, frozen_time)
 
     async def record(call: ServiceCall) -> None:
-        await asyncio.sleep(
-            0
-        )  # Like a real action, not done at once: runs can overlap.
+        # Like a real action, not done at once: runs can overlap.
+        await asyncio.sleep(0)
         data = dict(call.data)
         if isinstance(data.get("until"), str):
             data["until"] = dt_util.parse_datetime(data["until"])
@@ -273,11 +271,7 @@ async def pause_blueprint(
     devices: Iterable[str] = (HEAT_PUMP,),
     **inputs: Any,
 ) -> None:
-    """The pause blueprint for the devices, calendar.family holding the events.
-
-    The calendar (title "Vacation") is used unless the inputs say otherwise; the away
-    switch, if used, starts off.
-    """
+    """The pause blueprint for the devices; calendar.family (title "Vacation") by default."""
     await home.add_calendar(*events)
     home.hass.states.async_set(AWAY, STATE_OFF)
     inputs = {"vacation_calendar": CALENDAR, "event_title": "Vacation", **inputs}
@@ -318,11 +312,7 @@ async def test_quick_toggles_end_in_the_last_state(home: Home) -> None:
 async def test_vacation_pauses_until_shortly_after_its_end_and_its_end_resumes(
     home: Home, event: CalendarEvent, title: str, until: dt.datetime
 ) -> None:
-    """An event pauses at its start, to end 5 minutes after it, and resumes at its end.
-
-    The event counts if its title has the text (ignoring case), or the text is empty.
-    Resuming, the integration drops the scheduled end, so nothing else is needed.
-    """
+    """A matching event (title has the text, or no text) pauses until 5 min past its end."""
     await pause_blueprint(home, event, event_title=title)
 
     await home.wait_until(vienna(15, 19))
@@ -377,12 +367,7 @@ async def test_all_day_vacation_pauses_until_after_local_midnight(home: Home) ->
 async def test_while_the_away_switch_is_on_it_decides(
     home: Home, switched_on: dt.datetime, calls: list[Call]
 ) -> None:
-    """While the switch is on, pauses have no end and an event's end resumes nothing.
-
-    Switched on during a vacation, it pauses again without an end (the integration drops
-    the event's scheduled resume then); a vacation starting while it is on adds no end.
-    Turning the switch off resumes.
-    """
+    """While the switch is on, pauses have no end and an event's end resumes nothing."""
     await pause_blueprint(home, SKI_TRIP, away_switch=AWAY)
     await home.wait_until(switched_on)
 
@@ -423,9 +408,7 @@ async def charge_blueprint(
 ) -> None:
     """The charge blueprint for an EV with this battery level, plug and charging state.
 
-    Its Plugged in and Charging sensors are on the Charge now button's device, as the
-    integration makes them. Defaults: threshold 50 %, departure 15:00 with 2 hours lead,
-    so the check is at 13:00 (today, Thursday, is 12:00).
+    Defaults: threshold 50 %, departure 15:00 with 2 hours lead, so the check is at 13:00.
     """
     entry = MockConfigEntry(domain=DOMAIN)
     entry.add_to_hass(home.hass)
@@ -479,11 +462,7 @@ NOT_THURSDAY = ["mon", "tue", "wed", "fri", "sat", "sun"]
 async def test_charge_now_the_lead_time_before_departure_if_needed(
     home: Home, vehicle: dict[str, Any], calls: list[Call]
 ) -> None:
-    """At departure - lead (13:00), Charge now is pressed once if the battery is low.
-
-    Not at or above the threshold (50 %), nor with the battery unknown, nor on days other
-    than those of departure, nor while charging, nor (by default) while unplugged.
-    """
+    """At departure - lead (13:00), Charge now is pressed for a low, plugged-in, idle EV."""
     await charge_blueprint(home, **vehicle)
 
     await home.wait_until(vienna(15, 14))
@@ -499,10 +478,7 @@ async def test_charge_now_the_lead_time_before_departure_if_needed(
 async def test_departure_after_midnight_is_checked_the_evening_before(
     home: Home, weekdays: list[str], calls: list[Call]
 ) -> None:
-    """Leaving at 01:00 with 2 hours lead is checked at 23:00 the evening before.
-
-    The day that counts is Friday, the day of departure, not Thursday.
-    """
+    """Leaving Friday 01:00 with 2 h lead is checked Thursday 23:00, if Friday is chosen."""
     home.freezer.move_to(vienna(15, 22, 30))
     await charge_blueprint(home, departure_time="01:00:00", weekdays=weekdays)
 
@@ -519,10 +495,7 @@ async def test_departure_after_midnight_is_checked_the_evening_before(
 async def test_departure_helper_sets_the_time(
     home: Home, before: str, after: str
 ) -> None:
-    """The helper's time of day replaces the fixed time; changing it moves the check.
-
-    A date in the helper is not used: the check runs on every day of departure.
-    """
+    """The helper's time of day (not its date) replaces the fixed time, changes included."""
     home.hass.states.async_set(DEPARTURE, before)
     one_hour = {"hours": 1, "minutes": 0, "seconds": 0}
     await charge_blueprint(home, departure_helper=DEPARTURE, lead_time=one_hour)
@@ -540,11 +513,7 @@ async def test_departure_helper_sets_the_time(
 async def loaded_entry(
     hass: HomeAssistant, config_entry: MockConfigEntry, podero: SimulatedPodero
 ) -> PoderoConfigEntry:
-    """The demo household with the entities the blueprints use; log cleared.
-
-    Polled hourly: these tests let whole afternoons pass, and the blueprints do not depend
-    on polling.
-    """
+    """The demo household with the blueprints' entities, polled hourly; log cleared."""
     entry: PoderoConfigEntry = MockConfigEntry(
         domain=DOMAIN, data=dict(config_entry.data), options={CONF_SCAN_INTERVAL: 3600}
     )
@@ -557,11 +526,7 @@ async def loaded_entry(
 async def test_vacation_pause_ends_by_itself_when_the_end_is_missed(
     home: Home, loaded_entry: PoderoConfigEntry, podero: SimulatedPodero
 ) -> None:
-    """Missing the event's end (as if Home Assistant were down) resumes 5 minutes later.
-
-    The integration schedules the resume the pause asks for; the automation is turned off
-    before the event's end, and the scheduled resume still turns optimisation on.
-    """
+    """With the event's end missed (automation off), the integration resumes 5 minutes later."""
     device = dr.async_get(home.hass).async_get_device_by_identifier(
         (DOMAIN, HEAT_PUMP_ID), loaded_entry.entry_id
     )
@@ -587,11 +552,7 @@ async def test_charging_started_since_the_last_poll_is_no_failure(
     podero: SimulatedPodero,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A refused Charge now (409, charging already) does not fail the automation run.
-
-    Home Assistant logs the refused step; the run itself ends normally. The check is at
-    13:30, away from the hourly poll, so Home Assistant has not seen the charging start.
-    """
+    """A refused Charge now (409: charging began after the last poll) does not fail the run."""
     simulator = podero.simulator
     simulator.patch_device(EV_ID, {"battery_level": 40})
     await refresh_devices(loaded_entry)

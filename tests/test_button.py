@@ -14,27 +14,27 @@ from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRE
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    snapshot_platform,
-)
-from syrupy.assertion import SnapshotAssertion
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.podero.api import DeviceKind
 from custom_components.podero.const import DOMAIN
 from podero_simulator import Simulator
-from podero_simulator.scenarios import EV_ID, ORG_ID, USER_ID, WALLBOX_ID
+from podero_simulator.scenarios import EV_ID, WALLBOX_ID
 
 from .conftest import FROZEN_NOW
-from .helpers import SimulatedPodero, advance, setup_integration
+from .helpers import (
+    EV_CHARGE_NOW,
+    USER_PATH,
+    USER_ROUTE,
+    PlatformSetUp,
+    advance,
+    requests_made,
+)
 
-USER_PATH = f"/api/partners/v2.0/org/{ORG_ID}/users/{USER_ID}"
 EV_LIST = f"{USER_PATH}/electric-vehicles"
 WALLBOX_LIST = f"{USER_PATH}/wallboxes"
 
-EV_CHARGE_NOW = "button.tesla_model_3_charge_now"
 EV_CANCEL = "button.tesla_model_3_cancel_charge_now"
 EV_BOOST_STATE = "sensor.tesla_model_3_charge_now_status"
 EV_BOOST_ARMED = "binary_sensor.tesla_model_3_charge_now_armed"
@@ -57,28 +57,6 @@ def fully_charged(simulator: Simulator, device_id: str) -> None:
     simulator.patch_device(device_id, full)
 
 
-@pytest.fixture
-def simulator(podero: SimulatedPodero) -> Simulator:
-    """The simulated Podero backend."""
-    return podero.simulator
-
-
-async def set_up_buttons(
-    hass: HomeAssistant,
-    entry: MockConfigEntry,
-    simulator: Simulator,
-    *also: Platform,
-) -> None:
-    """Load the button platform (and any platform to watch), then forget setup's requests."""
-    await setup_integration(hass, entry, [Platform.BUTTON, *also])
-    simulator.log.clear()
-
-
-def requests_made(simulator: Simulator) -> list[tuple[str, str]]:
-    """Method and path of every API request since the log was last cleared."""
-    return [(entry["method"], entry["path"]) for entry in simulator.requests()]
-
-
 async def press(hass: HomeAssistant, entity_id: str) -> None:
     """Press a button and wait for the request to finish."""
     await hass.services.async_call(
@@ -94,24 +72,15 @@ async def wait(
         await advance(hass, freezer, POLL)
 
 
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_entities(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-) -> None:
+async def test_entities(snapshot_entities: PlatformSetUp) -> None:
     """The EV and the wallbox each have a charge-now and a cancel button."""
-    await set_up_buttons(hass, config_entry, simulator)
-
-    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+    await snapshot_entities(Platform.BUTTON)
 
 
 @pytest.mark.parametrize(("button", "status", "device_id", "device_list"), CHARGERS)
 async def test_charge_now_requests_a_boost(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     button: str,
     status: str,
@@ -119,7 +88,7 @@ async def test_charge_now_requests_a_boost(
     device_list: str,
 ) -> None:
     """A press is one POST; Podero starts the boost and the button records the press."""
-    await set_up_buttons(hass, config_entry, simulator)
+    await set_up_platforms(Platform.BUTTON)
 
     await press(hass, button)
 
@@ -131,7 +100,7 @@ async def test_charge_now_requests_a_boost(
 @pytest.mark.parametrize(("button", "status", "device_id", "device_list"), CHARGERS)
 async def test_boost_is_followed_until_charging_starts(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
     button: str,
@@ -140,7 +109,7 @@ async def test_boost_is_followed_until_charging_starts(
     device_list: str,
 ) -> None:
     """The device's list is read every 3 s while `requested`, and no more once `ongoing`."""
-    await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
+    await set_up_platforms(Platform.BUTTON, Platform.SENSOR)
     await press(hass, button)
     simulator.log.clear()
 
@@ -164,16 +133,13 @@ async def test_boost_is_followed_until_charging_starts(
 )
 async def test_boost_follow_up_is_one_read_every_3_s_for_a_minute(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
     presses: list[str],
 ) -> None:
-    """A boost stuck in `requested` is read 20 times in 60 s, then no more.
-
-    Cancelling right after Charge now does not start a second follow-up next to the first.
-    """
-    await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
+    """A boost stuck in `requested` is read 20 times in 60 s, then no more (one follow-up)."""
+    await set_up_platforms(Platform.BUTTON, Platform.SENSOR)
     for button in presses:
         await press(hass, button)
         simulator.patch_device(EV_ID, {"boost_state": "requested"})  # Podero is slow
@@ -195,7 +161,7 @@ async def test_boost_follow_up_is_one_read_every_3_s_for_a_minute(
 )
 async def test_while_unplugged_a_press_arms_or_disarms_the_next_session(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
     button: str,
@@ -206,7 +172,7 @@ async def test_while_unplugged_a_press_arms_or_disarms_the_next_session(
     simulator.set_plugged_in(EV_ID, False)
     if armed:
         simulator.boost(EV_ID)
-    await set_up_buttons(hass, config_entry, simulator, Platform.BINARY_SENSOR)
+    await set_up_platforms(Platform.BUTTON, Platform.BINARY_SENSOR)
     assert hass.states.get(EV_BOOST_ARMED).state == (STATE_ON if armed else STATE_OFF)
 
     await press(hass, button)
@@ -225,13 +191,13 @@ async def test_while_unplugged_a_press_arms_or_disarms_the_next_session(
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_cancel_stops_a_live_wallbox_boost(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
 ) -> None:
     """On a wallbox, cancel also ends a running boost."""
     simulator.boost(WALLBOX_ID)
-    await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
+    await set_up_platforms(Platform.BUTTON, Platform.SENSOR)
     assert hass.states.get(WALLBOX_BOOST_STATE).state == "requested"
 
     await press(hass, WALLBOX_CANCEL)
@@ -256,7 +222,7 @@ async def test_cancel_stops_a_live_wallbox_boost(
 @pytest.mark.parametrize(("button", "status", "device_id", "device_list"), CHARGERS)
 async def test_a_boost_podero_refuses_is_explained_and_not_followed(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
     button: str,
@@ -267,12 +233,9 @@ async def test_a_boost_podero_refuses_is_explained_and_not_followed(
     key: str,
     shown: str,
 ) -> None:
-    """Podero's 409 (already charging, fully charged) is a friendly message; no follow-up.
-
-    This is where a refused write (409) is specified for every platform.
-    """
+    """A 409 (already charging, full) is explained and not followed up (every platform's 409)."""
     prepare(simulator, device_id)
-    await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
+    await set_up_platforms(Platform.BUTTON, Platform.SENSOR)
 
     with pytest.raises(ServiceValidationError) as err:
         await press(hass, button)
@@ -288,14 +251,15 @@ async def test_a_boost_podero_refuses_is_explained_and_not_followed(
 async def test_boost_follow_up_waits_out_a_rate_limit(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
 ) -> None:
     """After a 429 on the EV list, the follow-up sends it nothing before Retry-After."""
-    await set_up_buttons(hass, config_entry, simulator, Platform.SENSOR)
+    await set_up_platforms(Platform.BUTTON, Platform.SENSOR)
     simulator.faults.script(
         "429",
-        match="GET /api/partners/v2.0/org/{org}/users/{user}/electric-vehicles",
+        match=f"GET {USER_ROUTE}/electric-vehicles",
         retry_after=600,
     )
     await config_entry.runtime_data.devices[DeviceKind.ELECTRIC_VEHICLE].async_refresh()

@@ -1,17 +1,11 @@
 """The config flow: connection, credentials, user choice, reauth, reconfigure and options.
 
-Flows talk to the Podero simulator over real HTTP on 127.0.0.1. `PoderoClient` is patched only
-for answers the simulator cannot give (the real production/sandbox hosts, a 403 on listing users,
-a list that contains deleted users).
-
-Each form error is checked with one bad value; which URLs and ids are refused is specified by
-the validators' tests (tests/api/test_validation.py), which statuses and failures are connection
-trouble by the client's (tests/api). Only the credential rule, which lives in the flow, has its
-cases here.
-
-Every flow step goes through `Flows.submit`, which checks what Home Assistant would show: every
-error key and abort reason has an English translation, and no secret (API token, client secret)
-appears anywhere in a result except the data of a created entry.
+Flows talk to the simulator over real HTTP; `PoderoClient` is patched only for answers it cannot
+give (the real hosts, a 403 on listing users, deleted users in the list). Each form error is
+checked with one bad value: which URLs, ids and statuses are refused is specified in tests/api;
+only the credential rule, which lives in the flow, has its cases here. Every step goes through
+`Flows.submit`, which checks that each error and abort reason is translated and that no secret
+appears in a result except in a created entry's data.
 """
 
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
@@ -153,10 +147,7 @@ def assert_form_errors(
 
 
 def assert_no_secrets(result: ConfigFlowResult, secrets: tuple[str, ...]) -> None:
-    """Assert no secret shows in a result: title, placeholders, errors or pre-filled fields.
-
-    Only the data of a created entry may (and must) hold the credentials.
-    """
+    """Assert no secret shows in a result; only a created entry's data may hold them."""
     shown = {
         key: value
         for key, value in result.items()
@@ -264,11 +255,11 @@ class Flows:
         )
 
     async def to_user_select(
-        self, auth_method: AuthMethod = AuthMethod.API_TOKEN
+        self, auth_method: AuthMethod = AuthMethod.API_TOKEN, **connection: Any
     ) -> ConfigFlowResult:
-        """Run a new flow with valid input up to the `user_select` step."""
+        """Run a new flow with valid input (or this connection) up to the `user_select` step."""
         result = await self.start()
-        result = await self.submit(result, self.connection(auth_method))
+        result = await self.submit(result, self.connection(auth_method, **connection))
         result = await self.submit(result, self.credentials(auth_method))
         assert result["step_id"] == "user_select"
         return result
@@ -329,26 +320,6 @@ def mock_setup_entry() -> Generator[AsyncMock]:
         yield mock
 
 
-@pytest.fixture
-def client_credentials_entry(podero: SimulatedPodero) -> MockConfigEntry:
-    """An entry for the demo household authenticated with OAuth client credentials."""
-    sim = podero.simulator
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Peter Schmidt <peter@example.com>",
-        unique_id=f"{sim.org_id}_{sim.user_id}",
-        data={
-            CONF_ENVIRONMENT: Environment.CUSTOM,
-            CONF_BASE_URL: podero.base_url,
-            CONF_AUTH_METHOD: AuthMethod.CLIENT_CREDENTIALS,
-            CONF_CLIENT_ID: sim.client_id,
-            CONF_CLIENT_SECRET: sim.client_secret,
-            CONF_ORG_ID: sim.org_id,
-            CONF_USER_ID: sim.user_id,
-        },
-    )
-
-
 @asynccontextmanager
 async def another_simulator(port: int = 0) -> AsyncIterator[tuple[Simulator, str]]:
     """Serve a second, independent demo simulator (optionally on a given port)."""
@@ -375,11 +346,7 @@ def organisation_user(
 def podero_elsewhere(
     users: list[OrganisationUser],
 ) -> Iterator[tuple[AsyncMock, AsyncMock]]:
-    """Stand in for a Podero the tests cannot reach (the real hosts, another address).
-
-    Yields the mocks of `list_users` and `list_devices`; their first argument is the client,
-    which tells where the flow would have sent the request.
-    """
+    """Mock `list_users` and `list_devices` of a Podero the tests cannot reach (real hosts)."""
     with (
         patch.object(
             PoderoClient, "list_users", autospec=True, return_value=users
@@ -450,87 +417,68 @@ async def test_user_step_asks_for_environment_auth_method_and_organisation(
     assert flows.requests() == 0
 
 
-async def test_api_token_flow_creates_entry_for_chosen_user(
-    hass: HomeAssistant, flows: Flows, mock_setup_entry: AsyncMock
+@pytest.mark.parametrize(
+    ("auth_method", "chosen", "title"),
+    [
+        (AuthMethod.API_TOKEN, "user_id", "Peter Schmidt <peter@example.com>"),
+        (
+            AuthMethod.CLIENT_CREDENTIALS,
+            "second_user_id",
+            "Anna Berger <anna@example.com>",
+        ),
+    ],
+    ids=["api_token", "client_credentials"],
+)
+async def test_flow_creates_an_entry_for_the_chosen_user(
+    hass: HomeAssistant,
+    flows: Flows,
+    mock_setup_entry: AsyncMock,
+    auth_method: AuthMethod,
+    chosen: str,
+    title: str,
 ) -> None:
-    """Token, then a dropdown of the organisation's users; the entry is for the chosen one."""
+    """The method's credentials (secret masked), then the organisation's users to choose from."""
     sim = flows.sim
+    user_id = getattr(sim, chosen)
+    credentials = flows.credentials(auth_method)
     result = await flows.start()
 
-    result = await flows.submit(result, flows.connection(AuthMethod.API_TOKEN))
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "api_token"
-    assert result["errors"] == {}
-    assert list(fields(result)) == [CONF_API_TOKEN]
-    assert fields(result)[CONF_API_TOKEN]["selector"]["text"]["type"] == "password"
+    result = await flows.submit(result, flows.connection(auth_method))
+    assert_form_errors(result, auth_method.value, {})
+    assert list(fields(result)) == list(credentials)
+    secret = fields(result)[list(credentials)[-1]]
+    assert secret["selector"]["text"]["type"] == "password"
     assert flows.requests() == 0
 
-    result = await flows.submit(result, {CONF_API_TOKEN: sim.static_token})
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user_select"
-    assert result["errors"] == {}
+    result = await flows.submit(result, credentials)
+    assert_form_errors(result, "user_select", {})
+    assert flows.requests_to(TOKEN_ROUTE) == (
+        auth_method is AuthMethod.CLIENT_CREDENTIALS
+    )
     # The deleted tenant of the demo organisation is not offered.
     assert user_options(result) == [
         {"value": sim.user_id, "label": "Peter Schmidt <peter@example.com>"},
         {"value": sim.second_user_id, "label": "Anna Berger <anna@example.com>"},
     ]
 
-    result = await flows.submit(result, {CONF_USER_ID: sim.user_id})
+    result = await flows.submit(result, {CONF_USER_ID: user_id})
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Peter Schmidt <peter@example.com>"
+    assert result["title"] == title
     assert result["data"] == {
         CONF_ENVIRONMENT: Environment.CUSTOM,
         CONF_BASE_URL: flows.podero.base_url,
-        CONF_AUTH_METHOD: AuthMethod.API_TOKEN,
-        CONF_API_TOKEN: sim.static_token,
+        CONF_AUTH_METHOD: auth_method,
+        **credentials,
         CONF_ORG_ID: sim.org_id,
-        CONF_USER_ID: sim.user_id,
+        CONF_USER_ID: user_id,
     }
-    assert result["result"].unique_id == f"{sim.org_id}_{sim.user_id}"
+    assert result["result"].unique_id == f"{sim.org_id}_{user_id}"
     assert result["result"].options == {}
     assert len(mock_setup_entry.mock_calls) == 1
     # The chosen user's devices were read once to prove access.
     assert flows.requests_to(HEAT_PUMPS_ROUTE) == 1
-
-
-async def test_client_credentials_flow_creates_entry_for_chosen_user(
-    hass: HomeAssistant, flows: Flows, mock_setup_entry: AsyncMock
-) -> None:
-    """Client id and secret, then the dropdown; here the second user of the list is chosen."""
-    sim = flows.sim
-    result = await flows.start()
-
-    result = await flows.submit(result, flows.connection(AuthMethod.CLIENT_CREDENTIALS))
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "client_credentials"
-    assert list(fields(result)) == [CONF_CLIENT_ID, CONF_CLIENT_SECRET]
-    assert fields(result)[CONF_CLIENT_SECRET]["selector"]["text"]["type"] == "password"
-
-    result = await flows.submit(
-        result,
-        {CONF_CLIENT_ID: sim.client_id, CONF_CLIENT_SECRET: sim.client_secret},
-    )
-    assert result["step_id"] == "user_select"
-    assert flows.requests_to(TOKEN_ROUTE) == 1
-
-    result = await flows.submit(result, {CONF_USER_ID: sim.second_user_id})
-    await hass.async_block_till_done()
-
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Anna Berger <anna@example.com>"
-    assert result["data"] == {
-        CONF_ENVIRONMENT: Environment.CUSTOM,
-        CONF_BASE_URL: flows.podero.base_url,
-        CONF_AUTH_METHOD: AuthMethod.CLIENT_CREDENTIALS,
-        CONF_CLIENT_ID: sim.client_id,
-        CONF_CLIENT_SECRET: sim.client_secret,
-        CONF_ORG_ID: sim.org_id,
-        CONF_USER_ID: sim.second_user_id,
-    }
-    assert result["result"].unique_id == f"{sim.org_id}_{sim.second_user_id}"
-    assert len(mock_setup_entry.mock_calls) == 1
 
 
 @pytest.mark.parametrize(
@@ -544,15 +492,9 @@ async def test_fixed_environment_uses_its_own_url(
     sim = flows.sim
     users = [organisation_user(sim.user_id, "Peter", "peter@example.com")]
     with podero_elsewhere(users) as (list_users, list_devices):
-        result = await flows.start()
-        result = await flows.submit(
-            result,
-            flows.connection(
-                environment=environment, base_url="http://ignored.example"
-            ),
+        result = await flows.to_user_select(
+            environment=environment, base_url="http://ignored.example"
         )
-        assert result["step_id"] == "api_token"
-        result = await flows.submit(result, {CONF_API_TOKEN: sim.static_token})
         assert user_options(result) == [
             {"value": sim.user_id, "label": "Peter <peter@example.com>"}
         ]
@@ -575,22 +517,15 @@ async def test_fixed_environment_uses_its_own_url(
 async def test_typed_connection_is_stored_in_canonical_form(
     flows: Flows, mock_setup_entry: AsyncMock
 ) -> None:
-    """A custom URL and an organisation id are stored, and used, trimmed and canonical.
-
-    The URL as the validator's scheme://host[:port]; the id, and so the unique id, in
-    lower case.
-    """
+    """A typed URL (as scheme://host[:port]) and organisation id (lower case) are stored canonical."""
     sim = flows.sim
     users = [organisation_user(sim.user_id, "Peter", "peter@example.com")]
-    typed = flows.connection(
-        base_url="  HTTPS://Podero.Example.COM:8443/  ",
-        org_id=f"  {sim.org_id.upper()} ",
-    )
+    typed = {
+        "base_url": "  HTTPS://Podero.Example.COM:8443/  ",
+        "org_id": f"  {sim.org_id.upper()} ",
+    }
     with podero_elsewhere(users) as (list_users, _):
-        result = await flows.start()
-        result = await flows.submit(result, typed)
-        assert result["step_id"] == "api_token"
-        result = await flows.finish(result)
+        result = await flows.finish(await flows.to_user_select(**typed))
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     stored = "https://podero.example.com:8443"
@@ -768,9 +703,7 @@ async def test_credentials_are_stored_without_surrounding_whitespace(
 
 
 async def test_stopped_server_is_cannot_connect_until_it_is_back(
-    hass: HomeAssistant,
-    flows: Flows,
-    mock_setup_entry: AsyncMock,
+    flows: Flows, mock_setup_entry: AsyncMock
 ) -> None:
     """Connection refused is cannot_connect; once the server runs again the flow succeeds."""
     async with another_simulator() as (_, base_url):
@@ -819,9 +752,7 @@ async def test_deleted_users_are_not_offered(
         ),
     ]
     with podero_elsewhere(users):
-        result = await flows.start()
-        result = await flows.submit(result, flows.connection())
-        result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+        result = await flows.to_user_select()
 
     assert user_options(result) == [
         {"value": sim.user_id, "label": "Peter <peter@example.com>"}
@@ -836,14 +767,9 @@ async def test_listing_forbidden_asks_for_the_user_id(
 ) -> None:
     """Credentials that may not list users get a text field; the typed user is checked."""
     sim = flows.sim
-    result = await flows.start()
-    result = await flows.submit(result, flows.connection())
+    result = await flows.to_user_select()
 
-    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
-
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user_select"
-    assert result["errors"] == {}
+    assert_form_errors(result, "user_select", {})
     assert user_options(result) is None
     assert fields(result)[CONF_USER_ID]["required"] is True
     assert listing_forbidden.call_count == 1
@@ -863,11 +789,8 @@ async def test_organisation_without_active_users_asks_for_the_user_id(
 ) -> None:
     """An empty user list also gets the text field instead of an empty dropdown."""
     with podero_elsewhere([]):
-        result = await flows.start()
-        result = await flows.submit(result, flows.connection())
-        result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+        result = await flows.to_user_select()
 
-    assert result["step_id"] == "user_select"
     assert user_options(result) is None
 
 
@@ -881,9 +804,7 @@ async def test_typed_user_id_must_be_a_uuid(
     listing_forbidden: AsyncMock,
 ) -> None:
     """A typed user id that is not a UUID is refused before any request; a good one works."""
-    result = await flows.start()
-    result = await flows.submit(result, flows.connection())
-    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
+    result = await flows.to_user_select()
     before = flows.requests()
 
     result = await flows.submit(result, {CONF_USER_ID: NOT_A_UUID})
@@ -916,10 +837,7 @@ async def test_user_of_an_organisation_the_credentials_do_not_belong_to_is_forbi
 ) -> None:
     """Another organisation's id: listing is refused (403), so is its user, until access is granted."""
     sim = flows.sim
-    result = await flows.start()
-    result = await flows.submit(result, flows.connection(org_id=sim.other_org_id))
-    result = await flows.submit(result, flows.credentials(AuthMethod.API_TOKEN))
-    assert result["step_id"] == "user_select"
+    result = await flows.to_user_select(org_id=sim.other_org_id)
     assert user_options(result) is None
     assert sim.requests()[-1]["status"] == 403
 
@@ -971,11 +889,7 @@ async def test_same_account_twice_is_already_configured(
 async def test_same_account_in_two_open_flows_aborts_with_a_translated_reason(
     hass: HomeAssistant, flows: Flows
 ) -> None:
-    """A flow left open at the user choice (here after an error) blocks a second one.
-
-    Home Assistant aborts the second flow with `already_in_progress`; the reason needs a
-    translation, or the user sees the bare key.
-    """
+    """A flow left open at the user choice blocks a second with a translated reason."""
     first = await flows.to_user_select()
     flows.sim.faults.script("5xx", 1, HEAT_PUMPS_ROUTE, status=503)
     first = await flows.submit(first, {CONF_USER_ID: flows.sim.user_id})
@@ -1010,34 +924,28 @@ async def test_another_user_of_the_same_organisation_can_be_added(
 # --- reauthentication --------------------------------------------------------------------------
 
 
-async def test_reauth_asks_for_a_new_token_naming_the_entry(
-    hass: HomeAssistant, flows: Flows, config_entry: MockConfigEntry
+@pytest.mark.parametrize("entry_fixture", ["config_entry", "client_credentials_entry"])
+async def test_reauth_asks_for_the_entry_s_credentials_naming_it(
+    hass: HomeAssistant,
+    flows: Flows,
+    request: pytest.FixtureRequest,
+    entry_fixture: str,
 ) -> None:
-    """The reauth form of a token entry asks for a token only, and names the entry."""
-    config_entry.add_to_hass(hass)
+    """The form asks for the entry's kind of credentials; only a client id is shown again."""
+    entry: MockConfigEntry = request.getfixturevalue(entry_fixture)
+    entry.add_to_hass(hass)
+    credentials = flows.credentials(entry.data[CONF_AUTH_METHOD])
 
-    result = await flows.start_reauth(config_entry)
+    result = await flows.start_reauth(entry)
 
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reauth_confirm"
-    assert result["errors"] == {}
-    assert list(fields(result)) == [CONF_API_TOKEN]
-    assert suggested(result) == {}
+    assert_form_errors(result, "reauth_confirm", {})
+    assert list(fields(result)) == list(credentials)
+    secrets = (CONF_API_TOKEN, CONF_CLIENT_SECRET)
+    assert suggested(result) == {
+        k: v for k, v in credentials.items() if k not in secrets
+    }
     assert result["description_placeholders"] == {"name": "Peter Schmidt"}
     assert flows.requests() == 0
-
-
-async def test_reauth_of_client_credentials_prefills_only_the_client_id(
-    hass: HomeAssistant, flows: Flows, client_credentials_entry: MockConfigEntry
-) -> None:
-    """The client id is shown again for convenience; the secret never is."""
-    client_credentials_entry.add_to_hass(hass)
-
-    result = await flows.start_reauth(client_credentials_entry)
-
-    assert result["step_id"] == "reauth_confirm"
-    assert list(fields(result)) == [CONF_CLIENT_ID, CONF_CLIENT_SECRET]
-    assert suggested(result) == {CONF_CLIENT_ID: flows.sim.client_id}
 
 
 @pytest.mark.parametrize(

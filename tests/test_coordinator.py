@@ -10,7 +10,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -23,8 +23,11 @@ from custom_components.podero.const import (
 from podero_simulator.scenarios import HEAT_PUMP_ID, WALLBOX_ID
 
 from .helpers import (
+    EV_SWITCH,
+    HEAT_PUMP_SWITCH,
     SimulatedPodero,
     advance,
+    find_device,
     podero_log_lines,
     refresh_devices,
     setup_integration,
@@ -91,19 +94,10 @@ async def test_absent_device_types_are_looked_for_on_the_slow_cadence(
     wallbox = podero.simulator.add_device("wallboxes")
 
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
-    device_registry = dr.async_get(hass)
-    identifier = (DOMAIN, wallbox.id)
-    assert (
-        device_registry.async_get_device_by_identifier(
-            identifier, config_entry.entry_id
-        )
-        is None
-    )
+    assert find_device(hass, config_entry, wallbox.id) is None
 
     await advance(hass, freezer, DISCOVERY_INTERVAL)
-    assert device_registry.async_get_device_by_identifier(
-        identifier, config_entry.entry_id
-    )
+    assert find_device(hass, config_entry, wallbox.id)
     entity_id = er.async_get(hass).async_get_entity_id(
         "switch", DOMAIN, f"{wallbox.id}_smart_optimization"
     )
@@ -138,9 +132,7 @@ async def test_device_that_disappears_is_removed_and_comes_back_once(
 ) -> None:
     """stale-devices: a vanished device leaves the registry; its return creates no duplicates."""
     await setup_integration(hass, config_entry)
-    device_registry = dr.async_get(hass)
     entity_registry = er.async_get(hass)
-    identifier = (DOMAIN, HEAT_PUMP_ID)
     entities_before = len(
         er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
     )
@@ -150,31 +142,21 @@ async def test_device_that_disappears_is_removed_and_comes_back_once(
 
     world.remove_device(pump)
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
-    assert (
-        device_registry.async_get_device_by_identifier(
-            identifier, config_entry.entry_id
-        )
-        is None
-    )
-    assert hass.states.get("switch.nibe_heat_pump_smart_optimization") is None
+    assert find_device(hass, config_entry, HEAT_PUMP_ID) is None
+    assert hass.states.get(HEAT_PUMP_SWITCH) is None
 
     # Its type now has no devices, so it is looked for again on the discovery cadence.
     world.add_device(pump, site)
     await advance(hass, freezer, DISCOVERY_INTERVAL)
-    assert device_registry.async_get_device_by_identifier(
-        identifier, config_entry.entry_id
-    )
-    assert hass.states.get("switch.nibe_heat_pump_smart_optimization").state == "on"
+    assert find_device(hass, config_entry, HEAT_PUMP_ID)
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
     entries = er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
     assert len(entries) == entities_before
     assert len({entry.unique_id for entry in entries}) == len(entries)
 
 
 async def test_unchanged_refresh_writes_no_state(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
     """When Podero reports the same values, no entity writes a new state."""
     await setup_integration(hass, config_entry)
@@ -191,7 +173,7 @@ async def test_unchanged_refresh_writes_no_state(
 
 
 async def test_a_write_during_a_refresh_is_not_undone_by_it(
-    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
+    hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
     """A read that left before the write reached Podero must not bring the old value back."""
     await setup_integration(hass, config_entry)
@@ -219,7 +201,7 @@ async def test_a_write_during_a_refresh_is_not_undone_by_it(
         await hass.services.async_call(
             "switch",
             "turn_off",
-            {"entity_id": "switch.nibe_heat_pump_smart_optimization"},
+            {"entity_id": HEAT_PUMP_SWITCH},
             blocking=True,
         )
         await hass.services.async_call(
@@ -231,7 +213,7 @@ async def test_a_write_during_a_refresh_is_not_undone_by_it(
         gate.set()
         await asyncio.gather(*refreshes)
 
-    assert hass.states.get("switch.nibe_heat_pump_smart_optimization").state == "off"
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "off"
     assert hass.states.get("number.podero_grid_import_before_stopping").state == "1500"
 
 
@@ -255,7 +237,7 @@ async def test_a_failing_charging_config_makes_only_the_account_unavailable(
 
     await advance(hass, freezer, DISCOVERY_INTERVAL)
     assert hass.states.get(IMPORT_BEFORE_STOPPING).state == STATE_UNAVAILABLE
-    assert hass.states.get("switch.tesla_model_3_smart_optimization").state == "on"
+    assert hass.states.get(EV_SWITCH).state == "on"
     (error,) = podero_log_lines(caplog, logging.ERROR)
     assert error.startswith("Error fetching podero charging-config data")
 
@@ -274,7 +256,7 @@ async def test_setup_survives_a_failing_charging_config(
 
     await setup_integration(hass, config_entry)
     assert config_entry.state is ConfigEntryState.LOADED
-    assert hass.states.get("switch.tesla_model_3_smart_optimization").state == "on"
+    assert hass.states.get(EV_SWITCH).state == "on"
     assert hass.states.get(IMPORT_BEFORE_STOPPING) is None
 
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
@@ -295,10 +277,7 @@ async def test_a_rejected_charging_config_at_setup_asks_for_new_credentials(
 
 
 async def test_a_programming_error_fails_its_type_loudly(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    config_entry: MockConfigEntry,
-    caplog: pytest.LogCaptureFixture,
+    hass: HomeAssistant, config_entry: MockConfigEntry, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A bug is not passed off as an API failure: its type's refresh fails with a traceback."""
     await setup_integration(hass, config_entry)
@@ -314,6 +293,4 @@ async def test_a_programming_error_fails_its_type_loudly(
     assert "Unexpected error fetching podero heat-pumps data" in caplog.text
     assert "Traceback" in caplog.text
     await hass.async_block_till_done()
-    assert hass.states.get("switch.nibe_heat_pump_smart_optimization").state == (
-        STATE_UNAVAILABLE
-    )
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == (STATE_UNAVAILABLE)

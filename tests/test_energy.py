@@ -154,10 +154,7 @@ async def test_import_costs_one_request_per_device_per_cycle_at_most_hourly(
 
 
 async def test_a_second_import_adds_no_duplicates(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    imported: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, imported: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
     """Re-importing the last hours replaces rows; the series stays continuous."""
     statistic = statistic_id(HEAT_PUMP_ID, "consumption")
@@ -174,10 +171,7 @@ async def test_a_second_import_adds_no_duplicates(
 
 
 async def test_a_late_correction_of_the_last_hours_is_applied(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    imported: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, imported: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
     """When Podero revises a recent hour, the next import replaces it and later sums follow."""
     statistic = statistic_id(HEAT_PUMP_ID, "consumption")
@@ -228,7 +222,6 @@ def _local_day_rows(rows: Iterable[dict[str, Any]], day: date) -> int:
 async def test_clock_change_days_have_23_and_25_hourly_rows(
     recorder_mock: Recorder,
     hass: HomeAssistant,
-    podero: SimulatedPodero,
     short_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
     now: str,
@@ -253,10 +246,7 @@ async def test_clock_change_days_have_23_and_25_hourly_rows(
 
 
 async def test_removing_the_entry_removes_its_statistics(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    imported: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, imported: MockConfigEntry
 ) -> None:
     """Deleting the integration leaves no Podero statistics behind."""
     listed = await get_instance(hass).async_add_executor_job(list_statistic_ids, hass)
@@ -270,10 +260,7 @@ async def test_removing_the_entry_removes_its_statistics(
 
 
 async def test_session_and_savings_sensors(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    imported: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, imported: MockConfigEntry
 ) -> None:
     """The EV shows its session and last session; devices show this month's savings."""
 
@@ -403,10 +390,7 @@ async def test_a_throttled_energy_read_is_no_warning(
 
 
 async def test_an_unchanged_energy_read_writes_no_state(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    short_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, short_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
     """Reading the same sessions and savings again writes no state, not even an unchanged one."""
     await setup_integration(hass, short_entry)
@@ -433,23 +417,14 @@ async def test_an_unchanged_energy_read_writes_no_state(
 
 
 async def test_one_cycle_notifies_the_entities_once_for_all_devices(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    short_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, short_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Sessions and savings of every device arrive in one update, not one per device.
-
-    Each update walks every entity, so one per device would grow with the square of the
-    account's size.
-    """
+    """Every device's figures arrive in one update: one per device would cost O(devices²)."""
     await setup_integration(hass, short_entry)
     coordinator = short_entry.runtime_data.energy
 
     with patch.object(
-        coordinator,
-        "async_update_listeners",
-        wraps=coordinator.async_update_listeners,
+        coordinator, "async_update_listeners", wraps=coordinator.async_update_listeners
     ) as notify:
         await advance(hass, freezer, HISTORY_FIRST_RUN)
 

@@ -18,22 +18,20 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.podero.api import DeviceKind
-from custom_components.podero.const import (
-    CONF_API_TOKEN,
-    CONF_AUTH_METHOD,
-    CONF_CLIENT_ID,
-    CONF_CLIENT_SECRET,
-    DEFAULT_SCAN_INTERVAL,
-    DOMAIN,
-    AuthMethod,
+from custom_components.podero.const import DEFAULT_SCAN_INTERVAL, DOMAIN
+
+from .helpers import (
+    EV_SWITCH,
+    HEAT_PUMP_SWITCH,
+    USER_ROUTE,
+    SimulatedPodero,
+    advance,
+    podero_log_lines,
+    setup_integration,
 )
 
-from .helpers import SimulatedPodero, advance, podero_log_lines, setup_integration
-
-LIST = "GET /api/partners/v2.0/org/{org}/users/{user}/"
+LIST = f"GET {USER_ROUTE}/"
 HEAT_PUMPS = f"{LIST}heat-pumps"
-HEAT_PUMP_SWITCH = "switch.nibe_heat_pump_smart_optimization"
-EV_SWITCH = "switch.tesla_model_3_smart_optimization"
 HEAT_PUMP_POWER = "sensor.nibe_heat_pump_power"
 
 
@@ -166,10 +164,7 @@ async def test_type_failing_at_start_up_is_retried_at_the_next_refresh(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A list that fails while Home Assistant starts is logged, and asked again 5 min later.
-
-    Without the retry, a type that was never read would wait for the next discovery.
-    """
+    """A list failing at start-up is logged and asked again 5 min later, not at discovery."""
     podero.simulator.faults.script("5xx", count=1, match=HEAT_PUMPS, status=503)
     await setup_integration(hass, config_entry)
 
@@ -246,32 +241,20 @@ async def test_rate_limit_logs_once_and_once_on_recovery(
 async def test_expired_oauth_token_is_renewed_silently(
     hass: HomeAssistant,
     podero: SimulatedPodero,
-    config_entry: MockConfigEntry,
+    client_credentials_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Client credentials: an expired token is replaced without the user noticing."""
-    sim = podero.simulator
-    data = {
-        key: value for key, value in config_entry.data.items() if key != CONF_API_TOKEN
-    }
-    data |= {
-        CONF_AUTH_METHOD: AuthMethod.CLIENT_CREDENTIALS,
-        CONF_CLIENT_ID: sim.client_id,
-        CONF_CLIENT_SECRET: sim.client_secret,
-    }
-    oauth_entry = MockConfigEntry(
-        domain=DOMAIN, unique_id=config_entry.unique_id, data=data
-    )
-    await setup_integration(hass, oauth_entry)
-    sim.expire_tokens()
-    sim.log.clear()
+    await setup_integration(hass, client_credentials_entry)
+    podero.simulator.expire_tokens()
+    podero.simulator.log.clear()
 
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
 
     assert hass.states.get(HEAT_PUMP_SWITCH).state == "on"
     assert requests_to(podero, "/oauth2/token/") == 1
     assert reauth_flows(hass) == []
-    assert oauth_entry.state is ConfigEntryState.LOADED
+    assert client_credentials_entry.state is ConfigEntryState.LOADED
 
 
 async def test_revoked_token_starts_reauth_once(

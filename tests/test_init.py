@@ -16,7 +16,15 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.podero.const import DOMAIN
 from podero_simulator.scenarios import HEAT_PUMP_ID, USER_ID, WALLBOX_ID
 
-from .helpers import SimulatedPodero, advance, refresh_devices, setup_integration
+from .helpers import (
+    HEAT_PUMP_SWITCH,
+    USER_ROUTE,
+    SimulatedPodero,
+    advance,
+    device_of,
+    refresh_devices,
+    setup_integration,
+)
 
 GONE_ID = "e6f8a0b2-5c7d-4e9f-8a1b-2c3d4e5f6a7b"
 
@@ -30,27 +38,22 @@ def entry_devices(hass: HomeAssistant, entry: MockConfigEntry) -> list[dr.Device
 
 
 async def test_setup_and_unload(
-    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
+    hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
     """The entry loads with its entities and unloads cleanly."""
     await setup_integration(hass, config_entry)
     assert config_entry.state is ConfigEntryState.LOADED
-    assert hass.states.get("switch.nibe_heat_pump_smart_optimization") is not None
+    assert hass.states.get(HEAT_PUMP_SWITCH) is not None
 
     assert await hass.config_entries.async_unload(config_entry.entry_id)
     await hass.async_block_till_done()
 
     assert config_entry.state is ConfigEntryState.NOT_LOADED
-    assert hass.states.get("switch.nibe_heat_pump_smart_optimization").state == (
-        "unavailable"
-    )
+    assert hass.states.get(HEAT_PUMP_SWITCH).state == "unavailable"
 
 
 async def test_devices(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    config_entry: MockConfigEntry,
-    snapshot: SnapshotAssertion,
+    hass: HomeAssistant, config_entry: MockConfigEntry, snapshot: SnapshotAssertion
 ) -> None:
     """Each appliance is a device named by make; the account is a service device."""
     await setup_integration(hass, config_entry)
@@ -133,7 +136,7 @@ async def remove_device(
 
 @pytest.fixture
 async def loaded_entry(
-    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
+    hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> MockConfigEntry:
     """The demo household, set up."""
     await setup_integration(hass, config_entry)
@@ -156,20 +159,11 @@ async def test_a_device_that_may_still_exist_cannot_be_removed(
     identifier: str,
     failing: str | None,
 ) -> None:
-    """Removing what Podero lists is refused: it would only come back.
-
-    The account holds the charging settings while there is an EV or a wallbox, and an
-    appliance whose list currently fails may still exist.
-    """
+    """What Podero lists (or may, while its list fails) cannot be removed: it would come back."""
     if failing is not None:
-        podero.simulator.faults.script(
-            "5xx", None, f"GET /api/partners/v2.0/org/{{org}}/users/{{user}}/{failing}"
-        )
+        podero.simulator.faults.script("5xx", None, f"GET {USER_ROUTE}/{failing}")
         await refresh_devices(loaded_entry)
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, identifier), loaded_entry.entry_id
-    )
-    assert device is not None
+    device = device_of(hass, loaded_entry, identifier)
 
     assert not await remove_device(
         hass, hass_ws_client, device.id, loaded_entry.entry_id

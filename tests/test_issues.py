@@ -37,10 +37,7 @@ async def test_lapsed_login_raises_a_repair_issue_and_clears_it(
 
 
 async def test_pending_reauthenticate_action_raises_the_issue(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, podero: SimulatedPodero, config_entry: MockConfigEntry
 ) -> None:
     """A pending `reauthenticate` action means the same, even while still authenticated."""
     podero.simulator.patch_device(

@@ -20,19 +20,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    snapshot_platform,
-)
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.podero.const import DOMAIN
 from podero_simulator import Simulator
-from podero_simulator.scenarios import EV_ID, INVERTER_ID, ORG_ID, USER_ID
+from podero_simulator.scenarios import EV_ID, INVERTER_ID
 
-from .helpers import SimulatedPodero, advance, setup_integration
-
-USER_PATH = f"/api/partners/v2.0/org/{ORG_ID}/users/{USER_ID}"
+from .helpers import USER_PATH, PlatformSetUp, advance, requests_made
 
 
 @dataclass(frozen=True)
@@ -86,25 +79,6 @@ IMPORT_BEFORE_STOPPING = Setting(
 )
 
 
-@pytest.fixture
-def simulator(podero: SimulatedPodero) -> Simulator:
-    """The simulated Podero backend."""
-    return podero.simulator
-
-
-async def set_up_numbers(
-    hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """Load only the number platform, then forget the requests setup made."""
-    await setup_integration(hass, entry, [Platform.NUMBER])
-    simulator.log.clear()
-
-
-def requests_made(simulator: Simulator) -> list[tuple[str, str]]:
-    """Method and path of every API request since the log was last cleared."""
-    return [(entry["method"], entry["path"]) for entry in simulator.requests()]
-
-
 async def set_value(hass: HomeAssistant, setting: Setting, value: float) -> None:
     """Set a number and wait for the write to finish."""
     await hass.services.async_call(
@@ -120,18 +94,9 @@ def shown(hass: HomeAssistant, setting: Setting) -> float:
     return float(hass.states.get(setting.entity_id).state)
 
 
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_entities(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-) -> None:
+async def test_entities(snapshot_entities: PlatformSetUp) -> None:
     """EV minimum charge, battery limits and HEMS thresholds on the owner's account."""
-    await set_up_numbers(hass, config_entry, simulator)
-
-    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+    await snapshot_entities(Platform.NUMBER)
 
 
 @pytest.mark.parametrize(
@@ -148,17 +113,13 @@ async def test_entities(
 )
 async def test_setting_a_value_is_written_through(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     setting: Setting,
     value: int,
 ) -> None:
-    """A new value is one PUT, shown as soon as the call returns and stored at Podero.
-
-    Equal battery limits are a valid (if narrow) window, and HEMS thresholds that add up to
-    exactly Podero's 1000 W band (700 W export with the demo's 300 W import) are accepted.
-    """
-    await set_up_numbers(hass, config_entry, simulator)
+    """A new value is one PUT, shown at once and stored (equal limits, a 1000 W band: valid)."""
+    await set_up_platforms(Platform.NUMBER)
     assert shown(hass, setting) != value
 
     await set_value(hass, setting, value)
@@ -169,10 +130,10 @@ async def test_setting_a_value_is_written_through(
 
 
 async def test_fractional_value_is_sent_as_whole_number(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant, set_up_platforms: PlatformSetUp, simulator: Simulator
 ) -> None:
     """Podero's numbers are whole percent or watts; a fraction is rounded before sending."""
-    await set_up_numbers(hass, config_entry, simulator)
+    await set_up_platforms(Platform.NUMBER)
 
     await set_value(hass, MINIMUM_CHARGE, 80.6)
 
@@ -215,19 +176,16 @@ async def test_fractional_value_is_sent_as_whole_number(
 )
 async def test_values_podero_would_refuse_are_refused_locally(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     setting: Setting,
     value: int,
     key: str,
     placeholders: dict[str, str],
 ) -> None:
-    """Limits that would cross, or thresholds short of the 1000 W band, are never sent.
-
-    The battery window is 20..90 %; the HEMS thresholds are 700 W export, 300 W import.
-    """
+    """Limits (20..90 %) that would cross, or thresholds short of 1000 W, are never sent."""
     simulator.world.users[simulator.user_id].charging.min_export_to_start_w = 700
-    await set_up_numbers(hass, config_entry, simulator)
+    await set_up_platforms(Platform.NUMBER)
     before = shown(hass, setting)
 
     with pytest.raises(ServiceValidationError) as err:
@@ -241,13 +199,10 @@ async def test_values_podero_would_refuse_are_refused_locally(
 
 
 async def test_value_podero_rejects_keeps_what_podero_has(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant, set_up_platforms: PlatformSetUp, simulator: Simulator
 ) -> None:
-    """A 422 (here: the maximum was lowered elsewhere) becomes a translated rejection.
-
-    Podero rejecting a written value is specified here for every platform.
-    """
-    await set_up_numbers(hass, config_entry, simulator)
+    """A 422 (maximum lowered elsewhere) is a translated rejection (for every platform)."""
+    await set_up_platforms(Platform.NUMBER)
     simulator.update_device(INVERTER_ID, {"max_battery_charge": 50})
 
     with pytest.raises(ServiceValidationError) as err:
@@ -262,13 +217,13 @@ async def test_value_podero_rejects_keeps_what_podero_has(
 async def test_battery_limits_exist_from_the_poll_that_shows_a_battery(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
 ) -> None:
     """An inverter without a battery has no limits; once one shows up, they appear."""
     simulator.update_device(INVERTER_ID, {"is_battery_connected": False})
-    await set_up_numbers(hass, config_entry, simulator)
+    await set_up_platforms(Platform.NUMBER)
     for key in ("min_battery_charge", "max_battery_charge"):
         unique_id = f"{INVERTER_ID}_{key}"
         assert not entity_registry.async_get_entity_id(NUMBER_DOMAIN, DOMAIN, unique_id)
@@ -283,12 +238,12 @@ async def test_battery_limits_exist_from_the_poll_that_shows_a_battery(
 
 async def test_battery_disconnected_later_makes_its_limits_unavailable(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
 ) -> None:
     """Limits of a battery that is gone cannot be set; the other numbers stay usable."""
-    await set_up_numbers(hass, config_entry, simulator)
+    await set_up_platforms(Platform.NUMBER)
 
     simulator.update_device(INVERTER_ID, {"is_battery_connected": False})
     await advance(hass, frozen_time, timedelta(minutes=5))

@@ -237,11 +237,7 @@ async def test_resuming_by_hand_cancels_the_scheduled_resume(
 async def test_optimisation_turned_on_in_podero_ends_the_pause(
     loaded: Household, paused_at: str, turned_on_at: str, ends: bool
 ) -> None:
-    """An `on` that Podero stamped after the pause (its app) ends it at the next poll.
-
-    One stamped before the pause came from a poll the pause overtook: no manual change.
-    An `updated_at` without zone is UTC.
-    """
+    """An `on` stamped after the pause (Podero's app) ends it; one stamped before does not."""
     loaded.simulator.patch_device(
         HEAT_PUMP_ID, {"updated_at": f"2026-01-15T{paused_at}"}
     )
@@ -459,26 +455,20 @@ async def test_a_resume_that_fails_after_pausing_again_is_not_retried(
 # --- removal ------------------------------------------------------------------------------
 
 
-async def test_removing_the_entry_deletes_the_store(loaded: Household) -> None:
-    """A deleted entry leaves no schedule behind, and nothing resumes later."""
+@pytest.mark.parametrize(
+    "resume", [False, True], ids=["paused", "right_after_a_resume"]
+)
+async def test_removing_the_entry_deletes_the_store(
+    loaded: Household, resume: bool
+) -> None:
+    """A deleted entry leaves no schedule (not even by a pending save) and resumes nothing."""
     await loaded.pause()
     assert pause_store_key(loaded.entry.entry_id) in loaded.storage
+    if resume:
+        await loaded.resume()
 
     await loaded.hass.config_entries.async_remove(loaded.entry.entry_id)
     await loaded.wait(timedelta(hours=2))
 
     assert pause_store_key(loaded.entry.entry_id) not in loaded.storage
-    assert not loaded.optimising
-
-
-async def test_removing_the_entry_right_after_a_resume_leaves_no_store(
-    loaded: Household,
-) -> None:
-    """A save still under way when the entry goes cannot bring the Store back."""
-    await loaded.pause()
-    await loaded.resume()
-
-    await loaded.hass.config_entries.async_remove(loaded.entry.entry_id)
-    await loaded.wait(timedelta(minutes=1))
-
-    assert pause_store_key(loaded.entry.entry_id) not in loaded.storage
+    assert loaded.optimising is resume

@@ -13,30 +13,20 @@ import traceback
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.podero.const import (
-    CONF_API_TOKEN,
-    CONF_AUTH_METHOD,
-    CONF_CLIENT_ID,
-    CONF_CLIENT_SECRET,
-    CONF_USER_ID,
-    DEFAULT_SCAN_INTERVAL,
-    DOMAIN,
-    AuthMethod,
-)
+from custom_components.podero.const import CONF_USER_ID, DEFAULT_SCAN_INTERVAL, DOMAIN
 from custom_components.podero.diagnostics import (
     async_get_config_entry_diagnostics,
     async_get_device_diagnostics,
 )
 from podero_simulator.scenarios import EV_ID
 
-from .helpers import SimulatedPodero, advance, setup_integration
+from .helpers import USER_ROUTE, SimulatedPodero, advance, device_of, setup_integration
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
-LIST = "GET /api/partners/v2.0/org/{org}/users/{user}/"
+LIST = f"GET {USER_ROUTE}/"
 
 
 def _all_secrets(podero: SimulatedPodero) -> set[str]:
@@ -64,21 +54,14 @@ async def test_a_full_session_leaks_no_secret(
     hass: HomeAssistant,
     podero: SimulatedPodero,
     config_entry: MockConfigEntry,
+    client_credentials_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Search every log record, error, diagnostics output and snapshot for credentials."""
     caplog.set_level(logging.DEBUG)
     sim = podero.simulator
-    oauth_data = {
-        key: value for key, value in config_entry.data.items() if key != CONF_API_TOKEN
-    }
-    oauth_data |= {
-        CONF_AUTH_METHOD: AuthMethod.CLIENT_CREDENTIALS,
-        CONF_CLIENT_ID: sim.client_id,
-        CONF_CLIENT_SECRET: sim.client_secret,
-    }
-    oauth_entry = MockConfigEntry(domain=DOMAIN, unique_id="oauth", data=oauth_data)
+    oauth_entry = client_credentials_entry
     token_data = {**config_entry.data, CONF_USER_ID: sim.second_user_id}
     token_entry = MockConfigEntry(domain=DOMAIN, unique_id="token", data=token_data)
     await setup_integration(hass, oauth_entry)
@@ -123,9 +106,7 @@ async def test_a_full_session_leaks_no_secret(
     sim.revoke_tokens(sim.static_token)
     await advance(hass, freezer, DEFAULT_SCAN_INTERVAL)
 
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, EV_ID), oauth_entry.entry_id
-    )
+    device = device_of(hass, oauth_entry, EV_ID)
     diagnostics = [
         await async_get_config_entry_diagnostics(hass, oauth_entry),
         await async_get_config_entry_diagnostics(hass, token_entry),

@@ -22,44 +22,18 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    snapshot_platform,
-)
-from syrupy.assertion import SnapshotAssertion
 
 from podero_simulator import Simulator
-from podero_simulator.scenarios import HEAT_PUMP_ID, INVERTER_ID, ORG_ID, USER_ID
+from podero_simulator.scenarios import HEAT_PUMP_ID, INVERTER_ID
 
-from .helpers import SimulatedPodero, advance, setup_integration
+from .helpers import USER_PATH, PlatformSetUp, advance, requests_made
 
-USER_PATH = f"/api/partners/v2.0/org/{ORG_ID}/users/{USER_ID}"
 HEAT_PUMP_PATH = f"{USER_PATH}/heat-pumps/{HEAT_PUMP_ID}"
 CHARGING_CONFIG_PATH = f"{USER_PATH}/charging-config"
 
 OPTIMIZATION_LEVEL = "select.nibe_heat_pump_optimization_level"
 SMART_CHARGING_MODE = "select.podero_smart_charging_mode"
-
-
-@pytest.fixture
-def simulator(podero: SimulatedPodero) -> Simulator:
-    """The simulated Podero backend."""
-    return podero.simulator
-
-
-async def set_up_selects(
-    hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """Load only the select platform, then forget the requests setup made."""
-    await setup_integration(hass, entry, [Platform.SELECT])
-    simulator.log.clear()
-
-
-def requests_made(simulator: Simulator) -> list[tuple[str, str]]:
-    """Method and path of every API request since the log was last cleared."""
-    return [(entry["method"], entry["path"]) for entry in simulator.requests()]
 
 
 async def select(hass: HomeAssistant, entity_id: str, option: str) -> None:
@@ -72,18 +46,9 @@ async def select(hass: HomeAssistant, entity_id: str, option: str) -> None:
     )
 
 
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_entities(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-) -> None:
+async def test_entities(snapshot_entities: PlatformSetUp) -> None:
     """The heat pump's optimisation level and the account's smart-charging mode."""
-    await set_up_selects(hass, config_entry, simulator)
-
-    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+    await snapshot_entities(Platform.SELECT)
 
 
 @pytest.mark.parametrize(
@@ -109,7 +74,7 @@ async def test_entities(
 )
 async def test_choosing_an_option_is_written_through(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     entity_id: str,
     option: str,
@@ -118,7 +83,7 @@ async def test_choosing_an_option_is_written_through(
     wire: str,
 ) -> None:
     """One PUT, shown as soon as the call returns and stored in Podero's spelling."""
-    await set_up_selects(hass, config_entry, simulator)
+    await set_up_platforms(Platform.SELECT)
 
     await select(hass, entity_id, option)
 
@@ -128,12 +93,12 @@ async def test_choosing_an_option_is_written_through(
 
 
 async def test_modes_podero_does_not_allow_are_not_offered(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant, set_up_platforms: PlatformSetUp, simulator: Simulator
 ) -> None:
     """Without an inverter the solar modes are unavailable; the current one stays shown."""
     simulator.remove_device(INVERTER_ID)
 
-    await set_up_selects(hass, config_entry, simulator)
+    await set_up_platforms(Platform.SELECT)
 
     state = hass.states.get(SMART_CHARGING_MODE)
     assert state.state == "hems_and_spot"
@@ -141,12 +106,12 @@ async def test_modes_podero_does_not_allow_are_not_offered(
 
 
 async def test_unknown_optimization_level_shows_unknown(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant, set_up_platforms: PlatformSetUp, simulator: Simulator
 ) -> None:
     """A level Podero added later shows as unknown; the known levels stay selectable."""
     simulator.patch_device(HEAT_PUMP_ID, {"optimization_level": "Turbo"})
 
-    await set_up_selects(hass, config_entry, simulator)
+    await set_up_platforms(Platform.SELECT)
 
     state = hass.states.get(OPTIMIZATION_LEVEL)
     assert state.state == STATE_UNKNOWN
@@ -154,12 +119,12 @@ async def test_unknown_optimization_level_shows_unknown(
 
 
 async def test_unknown_smart_charging_mode_shows_unknown(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant, set_up_platforms: PlatformSetUp, simulator: Simulator
 ) -> None:
     """A mode Podero added later shows as unknown; the modes Podero allows stay offered."""
     simulator.world.users[simulator.user_id].charging.mode = "solar_only"
 
-    await set_up_selects(hass, config_entry, simulator)
+    await set_up_platforms(Platform.SELECT)
 
     state = hass.states.get(SMART_CHARGING_MODE)
     assert state.state == STATE_UNKNOWN
@@ -168,12 +133,12 @@ async def test_unknown_smart_charging_mode_shows_unknown(
 
 async def test_unavailable_select_keeps_its_options(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
 ) -> None:
     """While the heat pump list fails, the level is unavailable but still lists its levels."""
-    await set_up_selects(hass, config_entry, simulator)
+    await set_up_platforms(Platform.SELECT)
     simulator.faults.script(
         "5xx", None, "GET /api/partners/v2.0/org/{org_id}/users/{user_id}/heat-pumps"
     )

@@ -14,17 +14,12 @@ from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    snapshot_platform,
-)
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.podero.const import DOMAIN
 from podero_simulator import Simulator
 from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID, INVERTER_ID, WALLBOX_ID
 
-from .helpers import SimulatedPodero, advance, setup_integration
+from .helpers import PlatformSetUp, advance
 
 HEAT_PUMP_MODE = "sensor.nibe_heat_pump_optimization_mode"
 HEAT_PUMP_POWER = "sensor.nibe_heat_pump_power"
@@ -36,17 +31,6 @@ SOLAR_POWER = "sensor.fronius_inverter_solar_power"
 HOUSEHOLD_POWER = "sensor.fronius_inverter_household_power"
 OUTDOOR_TEMPERATURE = "sensor.nibe_heat_pump_outdoor_temperature"
 INVERTER = "sensor.fronius_inverter"
-
-
-@pytest.fixture
-def simulator(podero: SimulatedPodero) -> Simulator:
-    """The simulated Podero backend."""
-    return podero.simulator
-
-
-async def set_up_sensors(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Load only the sensor platform."""
-    await setup_integration(hass, entry, [Platform.SENSOR])
 
 
 def reading(hass: HomeAssistant, entity_id: str) -> float:
@@ -70,38 +54,30 @@ def no_car_to_charge(simulator: Simulator) -> None:
     simulator.set_plugged_in(WALLBOX_ID, False)
 
 
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_entities(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    config_entry: MockConfigEntry,
-) -> None:
+async def test_entities(snapshot_entities: PlatformSetUp) -> None:
     """Readings, states and health of the heat pump, EV, inverter and wallbox."""
-    await set_up_sensors(hass, config_entry)
-
-    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+    await snapshot_entities(Platform.SENSOR)
 
 
 async def test_heat_pump_mode_is_not_optimizing_when_optimization_is_off(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant, set_up_platforms: PlatformSetUp, simulator: Simulator
 ) -> None:
     """Without smart optimisation Podero still reports a mode; the sensor says it is off."""
     simulator.update_device(HEAT_PUMP_ID, {"is_smart_optimization_active": False})
     assert simulator.device_payload(HEAT_PUMP_ID)["current_mode"] == "mid"
 
-    await set_up_sensors(hass, config_entry)
+    await set_up_platforms(Platform.SENSOR)
 
     assert hass.states.get(HEAT_PUMP_MODE).state == "not_optimizing"
 
 
 async def test_unplugged_boost_status_is_not_available(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant, set_up_platforms: PlatformSetUp, simulator: Simulator
 ) -> None:
     """Podero's `unavailable` boost state reads `not_available`, not HA's own unavailable."""
     simulator.set_plugged_in(EV_ID, False)
 
-    await set_up_sensors(hass, config_entry)
+    await set_up_platforms(Platform.SENSOR)
 
     assert hass.states.get(EV_BOOST_STATE).state == "not_available"
 
@@ -132,7 +108,7 @@ async def test_unplugged_boost_status_is_not_available(
 )
 async def test_power_signs_are_podero_s(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     inverter_patch: dict[str, Any],
     grid: int,
@@ -147,7 +123,7 @@ async def test_power_signs_are_podero_s(
     simulator.patch_device(INVERTER_ID, inverter_patch)
     reported = inverter(simulator)
 
-    await set_up_sensors(hass, config_entry)
+    await set_up_platforms(Platform.SENSOR)
 
     shown = (reading(hass, GRID_POWER), reading(hass, BATTERY_POWER))
     assert shown == (
@@ -161,28 +137,24 @@ async def test_power_signs_are_podero_s(
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_inverter_without_battery_has_no_battery_sensors(
-    hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
 ) -> None:
     """Battery level and power exist only for inverters with a battery."""
     simulator.update_device(INVERTER_ID, {"is_battery_connected": False})
 
-    await set_up_sensors(hass, config_entry)
+    await set_up_platforms(Platform.SENSOR)
 
-    for key in ("battery_level", "battery_power"):
-        unique_id = f"{INVERTER_ID}_{key}"
-        assert (
+    def exists(unique_id: str) -> bool:
+        return bool(
             entity_registry.async_get_entity_id(SENSOR_DOMAIN, DOMAIN, unique_id)
-            is None
         )
-    assert entity_registry.async_get_entity_id(
-        SENSOR_DOMAIN, DOMAIN, f"{INVERTER_ID}_solar_power"
-    )
-    assert entity_registry.async_get_entity_id(
-        SENSOR_DOMAIN, DOMAIN, f"{EV_ID}_battery_level"
-    )
+
+    assert not exists(f"{INVERTER_ID}_battery_level")
+    assert not exists(f"{INVERTER_ID}_battery_power")
+    assert exists(f"{INVERTER_ID}_solar_power")
+    assert exists(f"{EV_ID}_battery_level")
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -200,7 +172,7 @@ async def test_inverter_without_battery_has_no_battery_sensors(
 )
 async def test_unknown_enum_value_shows_unknown(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     device_id: str,
     field: str,
@@ -211,14 +183,14 @@ async def test_unknown_enum_value_shows_unknown(
     simulator.patch_device(device_id, {field: value})
     assert simulator.device_payload(device_id)[field] == value
 
-    await set_up_sensors(hass, config_entry)
+    await set_up_platforms(Platform.SENSOR)
 
     assert hass.states.get(entity_id).state == STATE_UNKNOWN
 
 
 async def test_unknown_fields_are_ignored(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -227,7 +199,7 @@ async def test_unknown_fields_are_ignored(
         HEAT_PUMP_ID, {"defrost_cycles_today": 3, "smart_grid_ready": {"state": 2}}
     )
 
-    await set_up_sensors(hass, config_entry)
+    await set_up_platforms(Platform.SENSOR)
 
     assert (
         reading(hass, HEAT_PUMP_POWER)
@@ -237,12 +209,12 @@ async def test_unknown_fields_are_ignored(
 
 
 async def test_null_reading_shows_unknown(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant, set_up_platforms: PlatformSetUp, simulator: Simulator
 ) -> None:
     """A reading Podero sends as null is unknown; the other readings are unaffected."""
     simulator.patch_device(HEAT_PUMP_ID, {"outdoor_temperature": None})
 
-    await set_up_sensors(hass, config_entry)
+    await set_up_platforms(Platform.SENSOR)
 
     assert hass.states.get(OUTDOOR_TEMPERATURE).state == STATE_UNKNOWN
     assert reading(hass, HEAT_PUMP_POWER) >= 0
@@ -250,14 +222,11 @@ async def test_null_reading_shows_unknown(
 
 async def test_missing_reading_shows_unknown(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A reading left out of the payload altogether is unknown.
-
-    The simulator cannot drop a key, so the EV's payload is trimmed here.
-    """
+    """A reading left out of the payload (trimmed here: the simulator cannot) is unknown."""
     vehicle = simulator.device(EV_ID)
     full = vehicle.specific
     monkeypatch.setattr(
@@ -267,7 +236,7 @@ async def test_missing_reading_shows_unknown(
     )
     assert "driving_range" not in simulator.device_payload(EV_ID)
 
-    await set_up_sensors(hass, config_entry)
+    await set_up_platforms(Platform.SENSOR)
 
     assert hass.states.get(EV_RANGE).state == STATE_UNKNOWN
     assert reading(hass, "sensor.tesla_model_3_battery") == 62
@@ -275,12 +244,12 @@ async def test_missing_reading_shows_unknown(
 
 async def test_battery_disconnected_later_makes_its_sensors_unavailable(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     frozen_time: FrozenDateTimeFactory,
 ) -> None:
     """A battery that is gone has no level or power (rather than 0 W); solar stays up."""
-    await set_up_sensors(hass, config_entry)
+    await set_up_platforms(Platform.SENSOR)
 
     simulator.update_device(INVERTER_ID, {"is_battery_connected": False})
     await advance(hass, frozen_time, timedelta(minutes=5))

@@ -4,14 +4,11 @@ Every action targets Home Assistant devices. A call with any bad field or target
 with a translated ServiceValidationError before the first request, so it changes nothing.
 """
 
-import asyncio
 from collections.abc import Mapping
 import copy
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -32,18 +29,19 @@ from podero_simulator.devices.electric_vehicle import WEEKDAYS
 from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID, INVERTER_ID, WALLBOX_ID
 from podero_simulator.testing import serve
 
-from .helpers import SimulatedPodero, setup_integration
-
-INTEGRATION_DIR = Path(__file__).parent.parent / "custom_components" / DOMAIN
-EV_SWITCH = "switch.tesla_model_3_charge_policy"
-HEAT_PUMP_SWITCH = "switch.nibe_heat_pump_smart_optimization"
-CHARGE_POLICY_ROUTE = (
-    "PUT /api/partners/v2.0/org/{org}/users/{user}/electric-vehicles/{ev}/charge-policy"
+from .helpers import (
+    HEAT_PUMP_SWITCH,
+    USER_ROUTE,
+    SimulatedPodero,
+    device_of,
+    setup_integration,
+    until,
 )
-EV_ROUTE = "PUT /api/partners/v2.0/org/{org}/users/{user}/electric-vehicles/{ev}"
-HEAT_PUMP_ROUTE = "PUT /api/partners/v2.0/org/{org}/users/{user}/heat-pumps/{hp}"
-DEFAULT_WEEKDAY = {"charge_percentage": 80, "charge_deadline": "07:00"}
-DEFAULT_WEEKEND = {"charge_percentage": 60, "charge_deadline": "10:00"}
+
+CHARGE_POLICY_SWITCH = "switch.tesla_model_3_charge_policy"
+EV_ROUTE = f"PUT {USER_ROUTE}/electric-vehicles/{{ev}}"
+CHARGE_POLICY_ROUTE = f"{EV_ROUTE}/charge-policy"
+HEAT_PUMP_ROUTE = f"PUT {USER_ROUTE}/heat-pumps/{{hp}}"
 
 
 @pytest.fixture
@@ -58,11 +56,7 @@ async def loaded_entry(
 
 def ha_device(hass: HomeAssistant, entry: MockConfigEntry, identifier: str) -> str:
     """The Home Assistant device id of a Podero device (or the account)."""
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, identifier), entry.entry_id
-    )
-    assert device is not None
-    return device.id
+    return device_of(hass, entry, identifier).id
 
 
 def account_identifier(podero: SimulatedPodero) -> str:
@@ -96,108 +90,67 @@ async def call(
 # --- set_charge_policy --------------------------------------------------------------------
 
 
-async def test_set_charge_policy_changes_every_day_by_default(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+def day(percentage: int, deadline: str) -> dict[str, Any]:
+    """One day of a weekly charge policy."""
+    return {"charge_percentage": percentage, "charge_deadline": deadline}
+
+
+@pytest.mark.parametrize(
+    ("fields", "changed"),
+    [
+        pytest.param(
+            {"charge_percentage": 90, "charge_deadline": "06:30"},
+            dict.fromkeys(WEEKDAYS, day(90, "06:30")),
+            id="every-day-by-default",
+        ),
+        pytest.param(
+            {
+                "weekdays": ["sat", "Sunday"],
+                "charge_percentage": 100,
+                "charge_deadline": "09:15",
+            },
+            dict.fromkeys(WEEKDAYS[5:], day(100, "09:15")),
+            id="some-days-full-names-too",
+        ),
+        pytest.param(
+            {"weekdays": "mon", "charge_percentage": "55"},
+            {"mon": day(55, "07:00")},
+            id="percentage-keeps-the-deadline",
+        ),
+        pytest.param(
+            {"weekdays": ["sun"], "charge_deadline": "8:45:30"},
+            {"sun": day(60, "08:45")},
+            id="deadline-keeps-the-percentage",
+        ),
+        pytest.param(
+            {"weekdays": ["thu"], "charge_deadline": time(6, 15, 30)},
+            {"thu": day(80, "06:15")},
+            id="time-object-from-a-script",
+        ),
+        pytest.param(
+            {"weekdays": ["wed"], "charge_deadline": "07:30", "timezone": "Asia/Tokyo"},
+            {"wed": day(80, "07:30"), "timezone": "Asia/Tokyo"},
+            id="explicit-time-zone",
+        ),
+    ],
+)
+async def test_set_charge_policy_changes_only_what_it_is_given(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    fields: dict[str, Any],
+    changed: dict[str, Any],
 ) -> None:
-    """Without weekdays, all seven days get the new percentage and deadline."""
+    """The chosen days (all by default) get what is given, seconds dropped; nothing else changes."""
+    before = policy(podero)
+
     await call(
         hass,
         "set_charge_policy",
-        {
-            "device_id": ha_device(hass, loaded_entry, EV_ID),
-            "charge_percentage": 90,
-            "charge_deadline": "06:30",
-        },
+        {"device_id": ha_device(hass, loaded_entry, EV_ID), **fields},
     )
 
-    stored = policy(podero)
-    assert {day: stored[day] for day in WEEKDAYS} == {
-        day: {"charge_percentage": 90, "charge_deadline": "06:30"} for day in WEEKDAYS
-    }
-
-
-async def test_set_charge_policy_on_some_days_keeps_the_others(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
-) -> None:
-    """Only the chosen weekdays change; full English names are understood too."""
-    await call(
-        hass,
-        "set_charge_policy",
-        {
-            "device_id": [ha_device(hass, loaded_entry, EV_ID)],
-            "weekdays": ["sat", "Sunday"],
-            "charge_percentage": 100,
-            "charge_deadline": "09:15",
-        },
-    )
-
-    stored = policy(podero)
-    assert {day: stored[day] for day in WEEKDAYS} == {
-        **dict.fromkeys(WEEKDAYS[:5], DEFAULT_WEEKDAY),
-        **{
-            day: {"charge_percentage": 100, "charge_deadline": "09:15"}
-            for day in WEEKDAYS[5:]
-        },
-    }
-
-
-async def test_set_charge_policy_percentage_only_keeps_the_deadlines(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
-) -> None:
-    """A percentage alone leaves every day's deadline as it was."""
-    await call(
-        hass,
-        "set_charge_policy",
-        {
-            "device_id": ha_device(hass, loaded_entry, EV_ID),
-            "weekdays": "mon",
-            "charge_percentage": "55",
-        },
-    )
-
-    assert policy(podero)["mon"] == {
-        "charge_percentage": 55,
-        "charge_deadline": "07:00",
-    }
-    assert policy(podero)["tue"] == DEFAULT_WEEKDAY
-
-
-async def test_set_charge_policy_deadline_only_keeps_the_percentages(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
-) -> None:
-    """A deadline alone (seconds are dropped) leaves every day's percentage as it was."""
-    await call(
-        hass,
-        "set_charge_policy",
-        {
-            "device_id": ha_device(hass, loaded_entry, EV_ID),
-            "weekdays": ["sun"],
-            "charge_deadline": "8:45:30",
-        },
-    )
-
-    assert policy(podero)["sun"] == {
-        "charge_percentage": 60,
-        "charge_deadline": "08:45",
-    }
-    assert policy(podero)["sat"] == DEFAULT_WEEKEND
-
-
-async def test_set_charge_policy_accepts_time_objects(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
-) -> None:
-    """A script may pass a `datetime.time`; its seconds are dropped like a string's."""
-    await call(
-        hass,
-        "set_charge_policy",
-        {
-            "device_id": ha_device(hass, loaded_entry, EV_ID),
-            "weekdays": ["thu"],
-            "charge_deadline": time(6, 15, 30),
-        },
-    )
-
-    assert policy(podero)["thu"]["charge_deadline"] == "06:15"
+    assert policy(podero) == {**before, **changed}
 
 
 async def test_set_charge_policy_uses_home_assistants_time_zone_by_default(
@@ -215,23 +168,6 @@ async def test_set_charge_policy_uses_home_assistants_time_zone_by_default(
     assert policy(podero)["timezone"] == "America/New_York"
 
 
-async def test_set_charge_policy_with_an_explicit_time_zone(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
-) -> None:
-    """An explicit IANA zone wins over Home Assistant's."""
-    await call(
-        hass,
-        "set_charge_policy",
-        {
-            "device_id": ha_device(hass, loaded_entry, EV_ID),
-            "charge_deadline": "07:30",
-            "timezone": "Asia/Tokyo",
-        },
-    )
-
-    assert policy(podero)["timezone"] == "Asia/Tokyo"
-
-
 async def test_set_charge_policy_enable_false_turns_the_policy_off(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
 ) -> None:
@@ -246,38 +182,34 @@ async def test_set_charge_policy_enable_false_turns_the_policy_off(
     )
 
     assert sim_device(podero, EV_ID)["is_charge_policy_enabled"] is False
-    assert hass.states.get(EV_SWITCH).state == STATE_OFF
+    assert hass.states.get(CHARGE_POLICY_SWITCH).state == STATE_OFF
     # Only switching the policy off leaves the weekly plan and its zone untouched.
     assert policy(podero) == before
     assert [entry["method"] for entry in podero.simulator.requests()] == ["PUT"]
 
 
-async def test_set_charge_policy_enable_true_turns_the_policy_on(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+@pytest.mark.parametrize(
+    ("fields", "wednesday"),
+    [({"charge_percentage": 65}, 65), ({"enable": " On "}, 80)],
+    ids=["enable-by-default", "enable-as-text"],
+)
+async def test_set_charge_policy_turns_a_disabled_policy_on(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    fields: dict[str, Any],
+    wednesday: int,
 ) -> None:
-    """`enable` (default true, "on" understood) turns a disabled policy back on."""
+    """`enable` is true by default, and text ("off", " On ") reads as a template renders it."""
     ev = ha_device(hass, loaded_entry, EV_ID)
     await call(hass, "set_charge_policy", {"device_id": ev, "enable": "off"})
-    assert hass.states.get(EV_SWITCH).state == STATE_OFF
+    assert hass.states.get(CHARGE_POLICY_SWITCH).state == STATE_OFF
 
-    await call(hass, "set_charge_policy", {"device_id": ev, "charge_percentage": 65})
-
-    assert sim_device(podero, EV_ID)["is_charge_policy_enabled"] is True
-    assert hass.states.get(EV_SWITCH).state == STATE_ON
-    assert policy(podero)["wed"]["charge_percentage"] == 65
-
-
-async def test_set_charge_policy_understands_enable_as_text(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
-) -> None:
-    """`enable: "on"` (as a template renders it) turns the policy on like `true`."""
-    ev = ha_device(hass, loaded_entry, EV_ID)
-    await call(hass, "set_charge_policy", {"device_id": ev, "enable": "off"})
-
-    await call(hass, "set_charge_policy", {"device_id": ev, "enable": " On "})
+    await call(hass, "set_charge_policy", {"device_id": ev, **fields})
 
     assert sim_device(podero, EV_ID)["is_charge_policy_enabled"] is True
-    assert hass.states.get(EV_SWITCH).state == STATE_ON
+    assert hass.states.get(CHARGE_POLICY_SWITCH).state == STATE_ON
+    assert policy(podero)["wed"]["charge_percentage"] == wednesday
 
 
 async def test_set_charge_policy_with_enable_false_and_new_days(
@@ -296,17 +228,14 @@ async def test_set_charge_policy_with_enable_false_and_new_days(
     )
 
     assert policy(podero)["fri"]["charge_percentage"] == 95
-    assert hass.states.get(EV_SWITCH).state == STATE_OFF
+    assert hass.states.get(CHARGE_POLICY_SWITCH).state == STATE_OFF
 
 
 # --- get_charge_policy --------------------------------------------------------------------
 
 
 async def test_get_charge_policy_returns_the_weekly_plan(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    snapshot: SnapshotAssertion,
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, snapshot: SnapshotAssertion
 ) -> None:
     """The response lists each vehicle under its Home Assistant device id."""
     ev = ha_device(hass, loaded_entry, EV_ID)
@@ -318,7 +247,7 @@ async def test_get_charge_policy_returns_the_weekly_plan(
 
 
 async def test_get_charge_policy_shows_a_change(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
     """What set_charge_policy wrote is what get_charge_policy reads back."""
     ev = ha_device(hass, loaded_entry, EV_ID)
@@ -338,10 +267,7 @@ async def test_get_charge_policy_shows_a_change(
     vehicle = response["electric_vehicles"][ev]
     assert vehicle["enabled"] is False
     assert vehicle["timezone"] == "Europe/Vienna"
-    assert vehicle["days"]["tue"] == {
-        "charge_percentage": 80,
-        "charge_deadline": "05:05",
-    }
+    assert vehicle["days"]["tue"] == day(80, "05:05")
 
 
 async def test_get_charge_policy_only_returns_a_response(
@@ -366,73 +292,43 @@ async def test_pause_and_resume_every_kind_of_appliance(
     """Heat pumps, vehicles, inverters and wallboxes can all be paused and resumed."""
     ids = [HEAT_PUMP_ID, EV_ID, INVERTER_ID, WALLBOX_ID]
     devices = [ha_device(hass, loaded_entry, device_id) for device_id in ids]
+    flag = "is_smart_optimization_active"
 
     await call(hass, "pause_optimization", {"device_id": devices})
-    assert [sim_device(podero, i)["is_smart_optimization_active"] for i in ids] == [
-        False
-    ] * 4
+    assert [sim_device(podero, i)[flag] for i in ids] == [False] * 4
     assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_OFF
 
     await call(hass, "resume_optimization", {"device_id": devices})
-    assert [sim_device(podero, i)["is_smart_optimization_active"] for i in ids] == [
-        True
-    ] * 4
+    assert [sim_device(podero, i)[flag] for i in ids] == [True] * 4
     assert hass.states.get(HEAT_PUMP_SWITCH).state == STATE_ON
 
 
-async def test_pause_until_a_naive_time_reads_it_in_home_assistants_zone(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry
+@pytest.mark.parametrize(
+    ("until", "resume_at"),
+    [
+        ("2026-01-15 12:30:00", datetime(2026, 1, 15, 11, 30, tzinfo=UTC)),  # Vienna
+        (datetime(2026, 1, 15, 13, tzinfo=UTC), datetime(2026, 1, 15, 13, tzinfo=UTC)),
+        (datetime(2026, 1, 15, 13), datetime(2026, 1, 15, 12, tzinfo=UTC)),  # noqa: DTZ001
+        (None, None),
+    ],
+    ids=["naive-text", "aware-datetime", "naive-datetime", "none"],
+)
+async def test_pause_until_a_moment_in_home_assistants_zone_or_without_end(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    podero: SimulatedPodero,
+    until: str | datetime | None,
+    resume_at: datetime | None,
 ) -> None:
-    """`until` without a zone is local time: 12:30 in Vienna is 11:30 UTC."""
+    """`until` without a zone is local time; an empty one (as the UI sends it) means no end."""
     await call(
         hass,
         "pause_optimization",
-        {
-            "device_id": ha_device(hass, loaded_entry, HEAT_PUMP_ID),
-            "until": "2026-01-15 12:30:00",
-        },
-    )
-
-    pauses = loaded_entry.runtime_data.pauses
-    assert pauses.paused_until(HEAT_PUMP_ID) == dt_util.parse_datetime(
-        "2026-01-15T11:30:00+00:00"
-    )
-
-
-async def test_pause_until_a_datetime_object(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry
-) -> None:
-    """A script may pass a `datetime`: aware as it is, naive in Home Assistant's zone."""
-    heat_pump = ha_device(hass, loaded_entry, HEAT_PUMP_ID)
-    pauses = loaded_entry.runtime_data.pauses
-
-    await call(
-        hass,
-        "pause_optimization",
-        {"device_id": heat_pump, "until": datetime(2026, 1, 15, 13, 0, tzinfo=UTC)},
-    )
-    assert pauses.paused_until(HEAT_PUMP_ID) == datetime(2026, 1, 15, 13, 0, tzinfo=UTC)
-
-    await call(
-        hass,
-        "pause_optimization",
-        {"device_id": heat_pump, "until": datetime(2026, 1, 15, 13, 0)},  # noqa: DTZ001
-    )
-    assert pauses.paused_until(HEAT_PUMP_ID) == datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
-
-
-async def test_pause_until_none_means_no_end(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
-) -> None:
-    """An empty `until` (as the UI sends it) pauses without a scheduled resume."""
-    await call(
-        hass,
-        "pause_optimization",
-        {"device_id": ha_device(hass, loaded_entry, HEAT_PUMP_ID), "until": None},
+        {"device_id": ha_device(hass, loaded_entry, HEAT_PUMP_ID), "until": until},
     )
 
     assert sim_device(podero, HEAT_PUMP_ID)["is_smart_optimization_active"] is False
-    assert loaded_entry.runtime_data.pauses.paused_until(HEAT_PUMP_ID) is None
+    assert loaded_entry.runtime_data.pauses.paused_until(HEAT_PUMP_ID) == resume_at
 
 
 # --- refused calls ------------------------------------------------------------------------
@@ -566,10 +462,7 @@ ALL_SERVICES = [
 
 
 async def _refused(
-    hass: HomeAssistant,
-    podero: SimulatedPodero,
-    service: str,
-    device_id: Any,
+    hass: HomeAssistant, podero: SimulatedPodero, service: str, device_id: Any
 ) -> ServiceValidationError:
     """Call an action for a target it must refuse; check nothing was sent."""
     fields: dict[str, Any] = {"device_id": device_id}
@@ -587,17 +480,55 @@ async def _refused(
     return err.value
 
 
+@pytest.mark.parametrize(
+    ("target", "translation_key", "named"),
+    [
+        ("no_such_id", "service_device_not_found", None),
+        ("other_integration", "service_device_wrong_domain", None),
+        ("account", "not_a_podero_appliance", "Podero"),
+        ("vehicle_then_account", "not_a_podero_appliance", "Podero"),
+        ("no_longer_listed", "not_a_podero_appliance", "Old heat pump"),
+        ("of_an_unloaded_entry", "service_config_entry_not_loaded", None),
+    ],
+)
 @pytest.mark.parametrize("service", ALL_SERVICES)
-async def test_actions_refuse_an_unknown_device(
+async def test_actions_refuse_what_is_no_loaded_podero_appliance(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     podero: SimulatedPodero,
     service: str,
+    target: str,
+    translation_key: str,
+    named: str | None,
 ) -> None:
-    """An id that is no registry device is refused (by Home Assistant's resolver)."""
-    err = await _refused(hass, podero, service, "../../../etc/passwd")
+    """Only appliances Podero lists for a loaded entry are targets, all or none of a list."""
+    registry = dr.async_get(hass)
+    other = MockConfigEntry(domain="other_integration")
+    other.add_to_hass(hass)
+    ev = ha_device(hass, loaded_entry, EV_ID)
+    account = ha_device(hass, loaded_entry, account_identifier(podero))
+    targets = {
+        "no_such_id": "../../../etc/passwd",
+        "other_integration": registry.async_get_or_create(
+            config_entry_id=other.entry_id, identifiers={("other_integration", "1")}
+        ).id,
+        "account": account,
+        "vehicle_then_account": [ev, account],
+        "no_longer_listed": registry.async_get_or_create(
+            config_entry_id=loaded_entry.entry_id,
+            identifiers={(DOMAIN, "e6f8a0b2-5c7d-4e9f-8a1b-2c3d4e5f6a7b")},
+            name="Old heat pump",
+        ).id,
+        "of_an_unloaded_entry": ev,
+    }
+    if target == "of_an_unloaded_entry":
+        await hass.config_entries.async_unload(loaded_entry.entry_id)
 
-    assert err.translation_key == "service_device_not_found"
+    err = await _refused(hass, podero, service, targets[target])
+
+    assert err.translation_domain == (DOMAIN if named else "homeassistant")
+    assert err.translation_key == translation_key
+    assert (err.translation_placeholders or {}).get("value") == named
 
 
 async def test_actions_refuse_an_empty_target_list(
@@ -608,42 +539,6 @@ async def test_actions_refuse_an_empty_target_list(
     with pytest.raises(vol.Invalid):
         await call(hass, "resume_optimization", {"device_id": []})
     assert podero.simulator.requests() == []
-
-
-@pytest.mark.parametrize("service", ALL_SERVICES)
-async def test_actions_refuse_a_device_of_another_integration(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    service: str,
-) -> None:
-    """A device of another integration is not a Podero device."""
-    other = MockConfigEntry(domain="other_integration")
-    other.add_to_hass(hass)
-    stranger = dr.async_get(hass).async_get_or_create(
-        config_entry_id=other.entry_id, identifiers={("other_integration", "1")}
-    )
-
-    err = await _refused(hass, podero, service, stranger.id)
-
-    assert err.translation_key == "service_device_wrong_domain"
-
-
-@pytest.mark.parametrize("service", ALL_SERVICES)
-async def test_actions_refuse_the_account_device(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    service: str,
-) -> None:
-    """The account (service device) is no appliance that could be paused or charged."""
-    account = ha_device(hass, loaded_entry, account_identifier(podero))
-
-    err = await _refused(hass, podero, service, account)
-
-    assert err.translation_domain == DOMAIN
-    assert err.translation_key == "not_a_podero_appliance"
-    assert err.translation_placeholders["value"] == "Podero"
 
 
 @pytest.mark.parametrize("service", ["set_charge_policy", "get_charge_policy"])
@@ -659,56 +554,6 @@ async def test_charge_policy_actions_refuse_other_appliances(
     err = await _refused(hass, podero, service, ha_device(hass, loaded_entry, device))
 
     assert err.translation_key == "not_electric_vehicle"
-
-
-@pytest.mark.parametrize("service", ALL_SERVICES)
-async def test_one_bad_target_refuses_the_whole_call(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    service: str,
-) -> None:
-    """A good vehicle listed before a bad device is not changed either."""
-    good = ha_device(hass, loaded_entry, EV_ID)
-    account = ha_device(hass, loaded_entry, account_identifier(podero))
-
-    err = await _refused(hass, podero, service, [good, account])
-
-    assert err.translation_key == "not_a_podero_appliance"
-
-
-@pytest.mark.parametrize("service", ALL_SERVICES)
-async def test_actions_refuse_devices_of_an_unloaded_entry(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    service: str,
-) -> None:
-    """After the entry is unloaded its devices remain but cannot be acted on."""
-    ev = ha_device(hass, loaded_entry, EV_ID)
-    await hass.config_entries.async_unload(loaded_entry.entry_id)
-
-    err = await _refused(hass, podero, service, ev)
-
-    assert err.translation_key == "service_config_entry_not_loaded"
-
-
-async def test_a_device_podero_no_longer_lists_is_refused(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-) -> None:
-    """A registry device whose Podero device is gone from the data is no target."""
-    orphan = dr.async_get(hass).async_get_or_create(
-        config_entry_id=loaded_entry.entry_id,
-        identifiers={(DOMAIN, "e6f8a0b2-5c7d-4e9f-8a1b-2c3d4e5f6a7b")},
-        name="Old heat pump",
-    )
-
-    err = await _refused(hass, podero, "pause_optimization", orphan.id)
-
-    assert err.translation_key == "not_a_podero_appliance"
-    assert err.translation_placeholders["value"] == "Old heat pump"
 
 
 # --- API failures -------------------------------------------------------------------------
@@ -761,10 +606,7 @@ async def test_api_failures_reach_the_caller_translated(
 
 
 async def test_an_action_that_times_out_raises_a_translated_error(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    podero: SimulatedPodero,
-    frozen_time: FrozenDateTimeFactory,
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, podero: SimulatedPodero
 ) -> None:
     """When Podero does not answer, the caller gets `timeout` once the client gives up."""
     sim = podero.simulator
@@ -777,10 +619,7 @@ async def test_an_action_that_times_out_raises_a_translated_error(
             {"device_id": ha_device(hass, loaded_entry, HEAT_PUMP_ID)},
         )
     )
-    for _ in range(1000):
-        if sim.requests():
-            break
-        await asyncio.sleep(0)
+    await until(lambda: bool(sim.requests()))
     assert [entry["fault"] for entry in sim.requests()] == ["hang"]
     assert not task.done()
 

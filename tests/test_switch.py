@@ -25,28 +25,14 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    snapshot_platform,
-)
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.podero.const import DOMAIN
 from podero_simulator import Simulator
-from podero_simulator.scenarios import (
-    EV_ID,
-    HEAT_PUMP_ID,
-    INVERTER_ID,
-    ORG_ID,
-    USER_ID,
-    WALLBOX_ID,
-)
+from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID, INVERTER_ID, WALLBOX_ID
 
-from .helpers import SimulatedPodero, setup_integration
+from .helpers import USER_PATH, PlatformSetUp, requests_made
 
-USER_PATH = f"/api/partners/v2.0/org/{ORG_ID}/users/{USER_ID}"
 EV_LIST = f"{USER_PATH}/electric-vehicles"
 EV_PATH = f"{EV_LIST}/{EV_ID}"
 CHARGE_POLICY = "switch.tesla_model_3_charge_policy"
@@ -73,25 +59,6 @@ FLAGS = [
 ]
 
 
-@pytest.fixture
-def simulator(podero: SimulatedPodero) -> Simulator:
-    """The simulated Podero backend."""
-    return podero.simulator
-
-
-async def set_up_switches(
-    hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """Load only the switch platform, then forget the requests setup made."""
-    await setup_integration(hass, entry, [Platform.SWITCH])
-    simulator.log.clear()
-
-
-def requests_made(simulator: Simulator) -> list[tuple[str, str]]:
-    """Method and path of every API request since the log was last cleared."""
-    return [(entry["method"], entry["path"]) for entry in simulator.requests()]
-
-
 async def switch(hass: HomeAssistant, service: str, entity_id: str) -> None:
     """Turn a switch on or off and wait for the write to finish."""
     await hass.services.async_call(
@@ -99,25 +66,16 @@ async def switch(hass: HomeAssistant, service: str, entity_id: str) -> None:
     )
 
 
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_entities(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-) -> None:
+async def test_entities(snapshot_entities: PlatformSetUp) -> None:
     """Every device has a smart optimisation switch; the EV also a charge policy switch."""
-    await set_up_switches(hass, config_entry, simulator)
-
-    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+    await snapshot_entities(Platform.SWITCH)
 
 
 @pytest.mark.parametrize("on", [True, False], ids=["on", "off"])
 @pytest.mark.parametrize(("entity_id", "path", "device_id", "field"), FLAGS)
 async def test_switching_is_written_through(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     entity_id: str,
     path: str,
@@ -127,7 +85,7 @@ async def test_switching_is_written_through(
 ) -> None:
     """Turning a flag on or off is one PUT, shown at once and stored at Podero."""
     simulator.update_device(device_id, {field: not on})
-    await set_up_switches(hass, config_entry, simulator)
+    await set_up_platforms(Platform.SWITCH)
     assert hass.states.get(entity_id).state == (STATE_OFF if on else STATE_ON)
 
     await switch(hass, SERVICE_TURN_ON if on else SERVICE_TURN_OFF, entity_id)
@@ -146,7 +104,7 @@ async def test_switching_is_written_through(
 )
 async def test_a_write_whose_answer_is_lost_is_read_back(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     fault: str,
     status: int | None,
@@ -155,7 +113,7 @@ async def test_a_write_whose_answer_is_lost_is_read_back(
     applied: bool,
 ) -> None:
     """A lost answer is a translated error, and the switch shows what a read-back finds."""
-    await set_up_switches(hass, config_entry, simulator)
+    await set_up_platforms(Platform.SWITCH)
     simulator.faults.script(fault, match="PUT /api/*", status=status)
 
     with pytest.raises(HomeAssistantError) as err:
@@ -172,10 +130,10 @@ async def test_a_write_whose_answer_is_lost_is_read_back(
 
 
 async def test_rate_limit_keeps_what_podero_has(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant, set_up_platforms: PlatformSetUp, simulator: Simulator
 ) -> None:
     """A 429 tells the user how long to wait; nothing was applied, so nothing is read."""
-    await set_up_switches(hass, config_entry, simulator)
+    await set_up_platforms(Platform.SWITCH)
     simulator.faults.script("429", match="PUT /api/*", retry_after=30)
 
     with pytest.raises(HomeAssistantError) as err:
@@ -191,12 +149,12 @@ async def test_rate_limit_keeps_what_podero_has(
 
 
 async def test_unreadable_flag_shows_unknown(
-    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant, set_up_platforms: PlatformSetUp, simulator: Simulator
 ) -> None:
     """A flag that is not a boolean is shown as unknown, not as on or off."""
     simulator.patch_device(HEAT_PUMP_ID, {SMART: "sometimes"})
 
-    await set_up_switches(hass, config_entry, simulator)
+    await set_up_platforms(Platform.SWITCH)
 
     assert (
         hass.states.get("switch.nibe_heat_pump_smart_optimization").state

@@ -11,40 +11,15 @@ from homeassistant.components.time import (
 )
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    snapshot_platform,
-)
-from syrupy.assertion import SnapshotAssertion
 
 from podero_simulator import Simulator
-from podero_simulator.scenarios import EV_ID, ORG_ID, USER_ID
+from podero_simulator.scenarios import EV_ID
 
-from .helpers import SimulatedPodero, setup_integration
+from .helpers import USER_PATH, PlatformSetUp, requests_made
 
-EV_PATH = f"/api/partners/v2.0/org/{ORG_ID}/users/{USER_ID}/electric-vehicles/{EV_ID}"
+EV_PATH = f"{USER_PATH}/electric-vehicles/{EV_ID}"
 CHARGE_DEADLINE = "time.tesla_model_3_charge_deadline"
-
-
-@pytest.fixture
-def simulator(podero: SimulatedPodero) -> Simulator:
-    """The simulated Podero backend."""
-    return podero.simulator
-
-
-async def set_up_times(
-    hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator
-) -> None:
-    """Load only the time platform, then forget the requests setup made."""
-    await setup_integration(hass, entry, [Platform.TIME])
-    simulator.log.clear()
-
-
-def requests_made(simulator: Simulator) -> list[tuple[str, str]]:
-    """Method and path of every API request since the log was last cleared."""
-    return [(entry["method"], entry["path"]) for entry in simulator.requests()]
 
 
 async def set_time(hass: HomeAssistant, entity_id: str, value: str) -> None:
@@ -57,29 +32,20 @@ async def set_time(hass: HomeAssistant, entity_id: str, value: str) -> None:
     )
 
 
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_entities(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    config_entry: MockConfigEntry,
-    simulator: Simulator,
-) -> None:
+async def test_entities(snapshot_entities: PlatformSetUp) -> None:
     """The EV has a charge deadline (07:00 in the demo household)."""
-    await set_up_times(hass, config_entry, simulator)
-
-    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+    await snapshot_entities(Platform.TIME)
 
 
 @pytest.mark.parametrize("typed", ["06:30:00", "06:30:45"], ids=["minute", "seconds"])
 async def test_setting_the_charge_deadline_is_written_through(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     typed: str,
 ) -> None:
     """A new deadline is one PUT of "HH:MM" (seconds dropped), shown as Podero stores it."""
-    await set_up_times(hass, config_entry, simulator)
+    await set_up_platforms(Platform.TIME)
 
     await set_time(hass, CHARGE_DEADLINE, typed)
 
@@ -91,13 +57,13 @@ async def test_setting_the_charge_deadline_is_written_through(
 @pytest.mark.parametrize("deadline", ["soon", None], ids=["unreadable", "missing"])
 async def test_a_deadline_that_is_no_time_of_day_shows_unknown(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     deadline: str | None,
 ) -> None:
     """A deadline that is not "HH:MM" (or null: the EV has none) shows as unknown."""
     simulator.patch_device(EV_ID, {"charge_deadline_at": deadline})
 
-    await set_up_times(hass, config_entry, simulator)
+    await set_up_platforms(Platform.TIME)
 
     assert hass.states.get(CHARGE_DEADLINE).state == STATE_UNKNOWN

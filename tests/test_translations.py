@@ -86,10 +86,10 @@ async def test_entity_names_are_those_of_the_entities(registered: Registered) ->
         for key, entry in keys.items()
         if entry.get("name")
     }
-    assert {"untranslated": used - translated, "unused": translated - used} == {
-        "untranslated": set(),
-        "unused": set(),
-    }
+    assert (used - translated, translated - used) == (
+        set(),
+        set(),
+    )  # untranslated, unused
 
 
 async def test_a_shared_key_means_the_same_on_every_device(
@@ -151,10 +151,10 @@ async def test_translated_state_attributes_exist(
 async def test_device_names_are_those_of_the_devices(registered: Registered) -> None:
     """Each device name key has a name under device.<key>, and each name has a device."""
     used, translated = set(registered.device_names), set(_section(EN, "device"))
-    assert {"untranslated": used - translated, "unused": translated - used} == {
-        "untranslated": set(),
-        "unused": set(),
-    }
+    assert (used - translated, translated - used) == (
+        set(),
+        set(),
+    )  # untranslated, unused
 
 
 async def test_device_names_use_only_the_placeholders_given(

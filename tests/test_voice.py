@@ -29,25 +29,28 @@ import yaml
 
 from custom_components.podero.data import PoderoConfigEntry
 from podero_simulator import Simulator
-from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID, ORG_ID, USER_ID, WALLBOX_ID
+from podero_simulator.scenarios import EV_ID, HEAT_PUMP_ID, WALLBOX_ID
 
-from .helpers import SimulatedPodero, refresh_devices, setup_integration
+from .helpers import (
+    EV_BATTERY,
+    EV_CHARGE_NOW,
+    HEAT_PUMP_SWITCH,
+    USER_PATH,
+    refresh_devices,
+    setup_integration,
+)
 
 DOCS = Path(__file__).parent.parent / "docs" / "voice.md"
 ASSIST = "conversation"
 
-EV_CHARGE_NOW = "button.tesla_model_3_charge_now"
 WALLBOX_CHARGE_NOW = "button.easee_wallbox_charge_now"
-EV_BATTERY = "sensor.tesla_model_3_battery"
 EV_PLUGGED_IN = "binary_sensor.tesla_model_3_plugged_in"
-HEAT_PUMP_SWITCH = "switch.nibe_heat_pump_smart_optimization"
 INDOOR_TEMPERATURE = "sensor.nibe_heat_pump_indoor_temperature"
 
 # What docs/voice.md says to expose, and the aliases it suggests.
 EXPOSED = (EV_CHARGE_NOW, WALLBOX_CHARGE_NOW, EV_BATTERY)
 ALIASES = {EV_CHARGE_NOW: "Tesla", HEAT_PUMP_SWITCH: "heat pump optimisation"}
 
-USER_PATH = f"/api/partners/v2.0/org/{ORG_ID}/users/{USER_ID}"
 PUT_HEAT_PUMP = ("PUT", f"{USER_PATH}/heat-pumps/{HEAT_PUMP_ID}")
 PUT_EV = ("PUT", f"{USER_PATH}/electric-vehicles/{EV_ID}")
 PUT_WALLBOX = ("PUT", f"{USER_PATH}/wallboxes/{WALLBOX_ID}")
@@ -91,12 +94,8 @@ READING_SENTENCES = [
 
 
 def tried_without(case: str, sentence: str, *missing: str) -> Any:
-    """A sentence tried with all docs/voice.md sets up except what is missing.
-
-    That is: custom sentences installed, automation set up, entities exposed.
-    """
-    setup = ("custom_sentences", "voice_automation", "expose")
-    return pytest.param(sentence, *(part not in missing for part in setup), id=case)
+    """A sentence tried with all docs/voice.md sets up except what is missing (`missing`)."""
+    return pytest.param(sentence, missing, id=case)
 
 
 # Sentences that docs/voice.md lists as not working, with what their setup lacks.
@@ -136,27 +135,15 @@ def param_sentences(params: list[Any]) -> set[str]:
 
 
 @pytest.fixture
-def custom_sentences() -> bool:
-    """Whether the custom sentences file of docs/voice.md is installed."""
-    return True
+def missing() -> tuple[str, ...]:
+    """What of docs/voice.md's setup is left out: custom_sentences, voice_automation, expose."""
+    return ()
 
 
 @pytest.fixture
-def voice_automation() -> bool:
-    """Whether the optimisation-level automation of docs/voice.md is set up."""
-    return True
-
-
-@pytest.fixture
-def expose() -> bool:
-    """Whether the entities docs/voice.md names are exposed to Assist."""
-    return True
-
-
-@pytest.fixture
-def hass_config_dir(hass_tmp_config_dir: str, custom_sentences: bool) -> str:
-    """A configuration directory, with the custom sentences file when asked for."""
-    if custom_sentences:
+def hass_config_dir(hass_tmp_config_dir: str, missing: tuple[str, ...]) -> str:
+    """A configuration directory, with the custom sentences file unless it is missing."""
+    if "custom_sentences" not in missing:
         path = Path(hass_tmp_config_dir, "custom_sentences", "en", "podero.yaml")
         path.parent.mkdir(parents=True)
         path.write_text(
@@ -164,12 +151,6 @@ def hass_config_dir(hass_tmp_config_dir: str, custom_sentences: bool) -> str:
             encoding="utf-8",
         )
     return hass_tmp_config_dir
-
-
-@pytest.fixture
-def simulator(podero: SimulatedPodero) -> Simulator:
-    """The simulated Podero backend."""
-    return podero.simulator
 
 
 @pytest.fixture
@@ -199,18 +180,17 @@ async def assist(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
-    voice_automation: bool,
-    expose: bool,
+    missing: tuple[str, ...],
 ) -> Callable[[str], Awaitable[IntentResponse]]:
     """Say a sentence to Assist (in English) and wait for everything it set off."""
-    if expose:
+    if "expose" not in missing:
         for entity_id in EXPOSED:
             async_expose_entity(hass, ASSIST, entity_id, True)
     for entity_id, alias in ALIASES.items():
         entity_registry.async_update_entity(
             entity_id, aliases=[er.COMPUTED_NAME, alias]
         )
-    if voice_automation:
+    if "voice_automation" not in missing:
         assert await async_setup_component(
             hass, "automation", {"automation": docs_yaml("automations.yaml")}
         )
@@ -251,7 +231,7 @@ async def set_optimising(
 # --- Exposure --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("expose", [False])
+@pytest.mark.parametrize("missing", [("expose",)], ids=["not_exposed"])
 @pytest.mark.usefixtures("assist")
 async def test_exposed_by_default(
     hass: HomeAssistant,
@@ -377,9 +357,7 @@ async def test_asking_for_a_reading(
 # --- Sentences that do not work --------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("sentence", "custom_sentences", "voice_automation", "expose"), NOT_WORKING
-)
+@pytest.mark.parametrize(("sentence", "missing"), NOT_WORKING)
 async def test_sentence_not_understood(
     hass: HomeAssistant,
     assist: Callable[[str], Awaitable[IntentResponse]],

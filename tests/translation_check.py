@@ -25,13 +25,7 @@ from homeassistant.helpers.selector import SelectSelector
 
 from custom_components.podero.const import DOMAIN
 
-EN_JSON = (
-    Path(__file__).resolve().parents[1]
-    / "custom_components"
-    / DOMAIN
-    / "translations"
-    / "en.json"
-)
+EN_JSON = Path(__file__).parents[1] / f"custom_components/{DOMAIN}/translations/en.json"
 
 
 def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
