@@ -172,6 +172,14 @@ async def test_fractional_value_is_sent_as_whole_number(
             {"band": "1000", "start": "700", "stop": "200"},
             id="import_before_stopping_narrowing_the_band",
         ),
+        # NaN passes Home Assistant's own range check.
+        pytest.param(
+            MINIMUM_CHARGE,
+            float("nan"),
+            "invalid_number",
+            {"value": "nan"},
+            id="not_a_number",
+        ),
     ],
 )
 async def test_values_podero_would_refuse_are_refused_locally(
@@ -179,7 +187,7 @@ async def test_values_podero_would_refuse_are_refused_locally(
     set_up_platforms: PlatformSetUp,
     simulator: Simulator,
     setting: Setting,
-    value: int,
+    value: float,
     key: str,
     placeholders: dict[str, str],
 ) -> None:

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+import math
 from typing import Any, override
 
 from homeassistant.components.number import (
@@ -168,6 +169,8 @@ class PoderoNumber(PoderoEntity[Any], NumberEntity):
     async def async_set_native_value(self, value: float) -> None:
         # Every Podero number is whole (percent or watts); Home Assistant already checked
         # the range against min/max before calling us.
+        if not math.isfinite(value):  # NaN passes Home Assistant's range check
+            raise _invalid("invalid_number", value=value)
         whole = round(value)
         if (subject := self.subject) is not None:
             self.entity_description.validate_fn(subject, whole)

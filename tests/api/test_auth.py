@@ -127,6 +127,17 @@ RENEWALS = {
     "a_minute_early": ({"access_token": "long", "expires_in": 36000}, 36000 - 60),
     "short_lifetime_a_tenth_early": ({"access_token": "short", "expires_in": 100}, 90),
     "missing_expires_in_means_ten_hours": ({"access_token": "no-expiry"}, 36000 - 60),
+    # Lifetimes are kept within 60 s .. 24 h; unreadable ones (NaN, 401 digits) are missing.
+    "two_days_means_a_day": ({"access_token": "a", "expires_in": 172800}, 86340),
+    "huge_expires_in_means_ten_hours": (
+        {"access_token": "d", "expires_in": 10**401},
+        36000 - 60,
+    ),
+    "negative_expires_in_means_a_minute": ({"access_token": "b", "expires_in": -5}, 54),
+    "nan_expires_in_means_ten_hours": (
+        {"access_token": "c", "expires_in": float("nan")},
+        36000 - 60,
+    ),
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from custom_components.podero.api import (
     ChargingConfigUpdate,
+    ClientCredentialsAuth,
     DeviceUpdate,
     ElectricVehicle,
     HeatPump,
@@ -18,6 +19,7 @@ from custom_components.podero.api import (
     PoderoClient,
     PoderoConflictError,
     PoderoConnectionError,
+    PoderoError,
     PoderoForbiddenError,
     PoderoMalformedResponseError,
     PoderoNotFoundError,
@@ -383,3 +385,31 @@ async def test_injected_json_decoder_parses_answers(
 
     assert [device.id for device in devices] == [HEAT_PUMP_ID]
     assert len(decoded) == 1
+
+
+DEEP = b"[" * 200_000
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "error"),
+    [
+        ("/heat-pumps", 200, PoderoMalformedResponseError),
+        ("/heat-pumps", 500, PoderoServerError),
+        ("/oauth2/token/", 200, PoderoMalformedResponseError),
+    ],
+    ids=["list", "error_page", "token_endpoint"],
+)
+async def test_deeply_nested_json_is_a_typed_error(
+    scripted: ScriptedServer,
+    scripted_client: ClientFactory,
+    path: str,
+    status: int,
+    error: type[PoderoError],
+) -> None:
+    """200 KB of brackets is no RecursionError escaping the client, wherever it comes."""
+    scripted.reply(path="/oauth2/token/", json={"access_token": "token"})
+    scripted.reply(path=path, status=status, raw=DEEP)
+    client = scripted_client(ClientCredentialsAuth("id", "secret"))
+
+    with pytest.raises(error):
+        await client.list_devices(HeatPump)

@@ -458,3 +458,35 @@ def test_enums_cover_the_documented_values() -> None:
     assert {enum: {member.value for member in enum} for enum in documented} == (
         documented
     )
+
+
+HOSTILE_VALUES = {
+    "nan": float("nan"),
+    "infinity": float("inf"),
+    "huge_integer": 10**400,
+    "past_year_9999_in_utc": "9999-12-31T23:59:00-05:00",
+    "before_year_1_in_utc": "0001-01-01T00:30:00+01:00",
+    "impossible_date": "2026-02-30T10:00:00Z",
+    "nested": [[[{"a": [1]}]]],
+}
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES.values(), ids=HOSTILE_VALUES)
+def test_a_hostile_value_in_any_field_reads_as_unknown(value: object) -> None:
+    """No reader raises: every field reads as unknown (a text field keeps its text)."""
+    for model in (HeatPump, ElectricVehicle, SolarInverter, Wallbox):
+        payload = dict.fromkeys(_top_level_fields(model), value)
+        device = model.parse({**payload, "id": OTHER_ID}, Notes())
+        assert device is not None
+        for name in _top_level_fields(model) - {"raw", "device_model", "actions"}:
+            read = getattr(device, name)
+            assert read is None or read == value == str(value), (model.__name__, name)
+
+
+def test_a_time_series_point_outside_utc_range_is_dropped() -> None:
+    """A point at year 1 has no UTC hour to go into: it is left out, nothing raises."""
+    assert DataPoint.parse({"time": "0001-01-01T00:30+01:00", "price": 1}) is None
+
+
+def _top_level_fields(model: type) -> set[str]:
+    return {field.name for field in fields(model)} - {"id"}

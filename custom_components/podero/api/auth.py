@@ -33,6 +33,7 @@ PASSWORD_TOKEN_PATH = "/api/partners/v2.0/auth/token"
 # Renew this long before the announced expiry, so a token never dies in flight.
 EXPIRY_MARGIN_S = 60.0
 DEFAULT_TOKEN_TIMEOUT_S = 20.0
+MIN_LIFETIME_S, MAX_LIFETIME_S = 60.0, 86400.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,16 +155,18 @@ class _GrantAuth(PoderoAuth):
             raise PoderoServerError(status, f"Token endpoint answered HTTP {status}")
         try:
             # Bytes, not response.text(): a body that is not UTF-8 must not escape as a
-            # UnicodeDecodeError (json.loads raises it as a ValueError here).
+            # UnicodeDecodeError (json.loads raises it as a ValueError here); deep nesting
+            # raises RecursionError.
             data = json.loads(payload)
-        except ValueError as err:
+        except (ValueError, RecursionError) as err:
             raise PoderoMalformedResponseError(
                 "Token endpoint sent invalid JSON"
             ) from err
         if not isinstance(data, Mapping) or not as_str(data.get("access_token")):
             raise PoderoMalformedResponseError("Token endpoint sent no access_token")
-        # Without `expires_in`, assume the documented 10 h.
+        # Without `expires_in`, assume the documented 10 h; keep absurd ones within reason.
         lifetime = as_float(data.get("expires_in")) or 36000.0
+        lifetime = min(max(lifetime, MIN_LIFETIME_S), MAX_LIFETIME_S)
         margin = min(EXPIRY_MARGIN_S, lifetime / 10)
         token = AccessToken(
             value=data["access_token"], renew_at=self._clock() + lifetime - margin

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, time
 from enum import StrEnum
 import logging
+import math
 from types import NoneType, UnionType
 from typing import Any, Self, get_args, get_origin, get_type_hints
 
@@ -34,8 +35,8 @@ def as_str(value: object) -> str | None:
 
 
 def as_float(value: object) -> float | None:
-    """Return a number as float, or None; booleans are not numbers here."""
-    return None if (number := _number(value)) is None else float(number)
+    """Return a finite number as float, or None; booleans are not numbers here."""
+    return _number(value)
 
 
 def as_int(value: object) -> int | None:
@@ -43,10 +44,15 @@ def as_int(value: object) -> int | None:
     return None if (number := _number(value)) is None else round(number)
 
 
-def _number(value: object) -> int | float | None:
+def _number(value: object) -> float | None:
+    """Return a finite float; NaN, infinities and too-large integers are no numbers."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return value
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _bool(value: object) -> bool | None:
@@ -54,19 +60,22 @@ def _bool(value: object) -> bool | None:
 
 
 def _datetime(value: object) -> datetime | None:
-    """Read ISO 8601; naive values are UTC (the API speaks UTC)."""
+    """Read ISO 8601; naive values are UTC; an instant UTC cannot hold (year 0/10000) is None."""
     try:
         parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
+        if parsed is not None:
+            parsed = parsed.replace(tzinfo=parsed.tzinfo or UTC)
+            parsed.astimezone(UTC)  # raises for instants outside datetime's range
+    except ValueError, OverflowError:
         return None
-    return parsed.replace(tzinfo=parsed.tzinfo or UTC) if parsed else None
+    return parsed
 
 
 def _time_of_day(value: object) -> time | None:
     """Read "HH:MM[:SS]"; a full timestamp yields its UTC time of day."""
     try:
         return time.fromisoformat(value).replace(microsecond=0)  # type: ignore[arg-type]
-    except TypeError, ValueError:
+    except TypeError, ValueError, OverflowError:
         stamp = _datetime(value)
         return stamp.astimezone(UTC).time().replace(microsecond=0) if stamp else None
 

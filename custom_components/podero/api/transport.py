@@ -5,7 +5,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-import json
 import logging
 import math
 from typing import Any, Final
@@ -91,7 +90,7 @@ class Transport:
                 return None
             try:
                 return self.json_loads(response.body)
-            except ValueError as err:
+            except (ValueError, RecursionError) as err:  # deep nesting, for json.loads
                 raise PoderoMalformedResponseError(
                     f"{method} {_short(path)} answered with invalid JSON"
                 ) from err
@@ -145,8 +144,8 @@ class Transport:
         """Map an error status to its typed exception, with the server's explanation."""
         status = response.status
         try:
-            body: Any = json.loads(response.body) if response.body else None
-        except ValueError:
+            body: Any = self.json_loads(response.body) if response.body else None
+        except ValueError, RecursionError:
             body = None
         message = self.scrub(_describe(body) or f"HTTP {status}")
         if plain := _PLAIN_ERRORS.get(status):
